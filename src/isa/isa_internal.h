@@ -1,0 +1,24 @@
+/* Internal helpers shared by the isa files and the engines. */
+#ifndef BPFRT_ISA_INTERNAL_H
+#define BPFRT_ISA_INTERNAL_H
+
+#include "bpfrt/isa.h"
+
+/* Which fields a shape uses. */
+struct bpfrt_field_use {
+    bool dst, src, off, imm;
+};
+
+struct bpfrt_field_use bpfrt_shape_fields(enum bpfrt_shape s);
+
+/* True for atomic forms that write the old value back into src. */
+bool bpfrt_form_writes_src(enum bpfrt_form f);
+
+/* printf into diag (NULL diag is fine). */
+void bpfrt_diag_set(struct bpfrt_diag *diag, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Names of the lddw pseudo kinds, indexed by src (index 0 is the plain constant). */
+extern const char *const bpfrt_lddw_kind_names[7];
+
+#endif

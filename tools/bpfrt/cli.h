@@ -1,0 +1,31 @@
+/* bpfrt command-line tool: shared declarations of the subcommands. */
+#ifndef BPFRT_CLI_H
+#define BPFRT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bpfrt/isa.h"
+
+int cmd_asm(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_test_data(int argc, char **argv);
+
+/* Prints "bpfrt: MESSAGE" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when S ends with SUFFIX. */
+bool cli_ends_with(const char *s, const char *suffix);
+
+/* Loads PATH as assembly (.s) or raw bytecode (anything else). 0, or -1 with diag set. */
+int cli_load_program(const char *path, struct bpfrt_insn **insns, size_t *n,
+                     struct bpfrt_diag *diag);
+
+/* True when ARG is -h or --help. */
+bool cli_is_help(const char *arg);
+
+/* Parses a non-negative integer option value; -1 on junk. */
+long long cli_parse_count(const char *s);
+
+#endif
