@@ -542,8 +542,8 @@ static int resolve_fixups(struct assembler *a)
             a->out[f->slot].imm = (int32_t)rel;
         } else {
             if (rel < INT16_MIN || rel > INT16_MAX)
-                FAIL(a, "label '%s' is %ld instructions away, too far for a 16-bit offset",
-                     f->name, rel);
+                FAIL(a, "label '%s' is %ld instructions away, too far for a 16-bit offset", f->name,
+                     rel);
             a->out[f->slot].off = (int16_t)rel;
         }
     }

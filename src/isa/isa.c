@@ -138,8 +138,8 @@ int bpfrt_isa_decode(const struct bpfrt_insn *insns, size_t n, size_t pc, struct
     }
     struct bpfrt_field_use use = bpfrt_shape_fields(fi->shape);
     if (!use.dst && in->dst_reg != 0) {
-        bpfrt_diag_set(diag, "insn %zu: %s: unused destination register field is %d, must be 0",
-                       pc, fi->mnemonic, in->dst_reg);
+        bpfrt_diag_set(diag, "insn %zu: %s: unused destination register field is %d, must be 0", pc,
+                       fi->mnemonic, in->dst_reg);
         return -1;
     }
     if (!use.src && df != FIELD_SRC && in->src_reg != 0) {

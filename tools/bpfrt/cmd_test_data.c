@@ -34,7 +34,7 @@ static bool contains_nocase(const char *hay, const char *needle)
 
 /* Prints "PATH: KIND: message", without repeating PATH when the message starts with it. */
 __attribute__((format(printf, 3, 4))) static void report(const char *path, const char *kind,
-                                                          const char *fmt, ...)
+                                                         const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -114,8 +114,9 @@ static int run_one(const char *path, const struct options *o)
     goto out;
 failed:
     if (df.has_error && !df.error_text[0])
-        report(path, "ERROR", "'-- error' names no expected message, so the test cannot pass "
-                              "(the program failed with: %s)",
+        report(path, "ERROR",
+               "'-- error' names no expected message, so the test cannot pass "
+               "(the program failed with: %s)",
                diag.msg);
     else if (df.has_error && contains_nocase(diag.msg, df.error_text))
         ok = 1;

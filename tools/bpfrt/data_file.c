@@ -14,8 +14,12 @@ static const struct {
     const char *name;
     enum section sec;
 } sections[] = {
-    {"asm", SEC_ASM},       {"raw", SEC_RAW},     {"mem", SEC_MEM},
-    {"result", SEC_RESULT}, {"error", SEC_ERROR}, {"c", SEC_IGNORED},
+    {"asm", SEC_ASM},
+    {"raw", SEC_RAW},
+    {"mem", SEC_MEM},
+    {"result", SEC_RESULT},
+    {"error", SEC_ERROR},
+    {"c", SEC_IGNORED},
     /* lists features a runtime may lack; informational */
     {"no register offset", SEC_IGNORED},
 };
