@@ -58,12 +58,74 @@ bool bpfrt_vm_access_ok(const struct vm_run *run, uintptr_t addr, size_t size, b
 #undef VM_CHECKED
 #undef VM_RUN_FN
 
-static struct vm_op *predecode(const struct bpfrt_vm *vm, const void *const *labels)
+static int fuse_alu_index(enum bpfrt_form f)
+{
+    switch (f) {
+#define VM_X_CASE(n, op, kx, ...)                                                                  \
+    case BPFRT_FORM_##n: return VM_FA_##n;
+        VM_FUSE_ALU(VM_X_CASE, ~)
+#undef VM_X_CASE
+    default: return -1;
+    }
+}
+
+static int fuse_ldx_index(enum bpfrt_form f)
+{
+    switch (f) {
+#define VM_X_CASE(n, t, ...)                                                                       \
+    case BPFRT_FORM_##n: return VM_FL_##n;
+        VM_FUSE_LDX(VM_X_CASE, ~)
+#undef VM_X_CASE
+    default: return -1;
+    }
+}
+
+/* 64-bit conditional jump index, and whether it compares with a register. */
+static int fuse_jcc_index(enum bpfrt_form f, bool *is_x)
+{
+    switch (f) {
+#define VM_X_CASE(n, t, op, ...)                                                                   \
+    case BPFRT_FORM_##n##_K: *is_x = false; return VM_FJ_##n;                                      \
+    case BPFRT_FORM_##n##_X: *is_x = true; return VM_FJ_##n;
+        VM_FUSE_JCC(VM_X_CASE, ~)
+#undef VM_X_CASE
+    default: return -1;
+    }
+}
+
+/* The superinstruction for the pair (a, b), or NULL. See vm_internal.h. */
+static const void *fuse_pair(const struct vm_handlers *h, const struct bpfrt_decoded *a,
+                             const struct bpfrt_decoded *b)
+{
+    const struct bpfrt_form_info *fb = bpfrt_form_info(b->form);
+    bool b_is_x = fb->shape == BPFRT_SHAPE_ALU_X;
+    int ia = fuse_alu_index(a->form), ib = fuse_alu_index(b->form);
+    /* Same destination, and the second does not read it as its source. */
+    if (ia >= 0 && ib >= 0 && b->dst == a->dst && !(b_is_x && b->src == a->dst))
+        return h->alu2[ia][ib];
+    int il = fuse_ldx_index(a->form);
+    if (il >= 0 && ib >= 0 && b_is_x && b->src == a->dst && b->dst != a->dst)
+        return h->ldx_alu[il][ib];
+    bool jx;
+    int ij = fuse_jcc_index(b->form, &jx);
+    int first = a->form == BPFRT_FORM_ADD_K ? 0 : a->form == BPFRT_FORM_ADD_X ? 1 : -1;
+    if (first >= 0 && ij >= 0) {
+        if (b->dst == a->dst)
+            return h->add_jcc[first][ij][jx ? VM_FS_XL : VM_FS_KL];
+        if (jx && b->src == a->dst)
+            return h->add_jcc[first][ij][VM_FS_XR];
+    }
+    return NULL;
+}
+
+static struct vm_op *predecode(const struct bpfrt_vm *vm, const struct vm_handlers *h)
 {
     struct vm_op *ops = calloc(vm->n, sizeof(*ops));
     if (!ops)
         return NULL;
-    struct bpfrt_decoded d;
+    const void *const *labels = h->forms;
+    struct bpfrt_decoded d, prev = {0};
+    size_t prev_pc = SIZE_MAX;
     for (size_t pc = 0; pc < vm->n; pc += d.slots) {
         bpfrt_isa_decode(vm->insns, vm->n, pc, &d, NULL);
         struct vm_op *op = &ops[pc];
@@ -76,6 +138,13 @@ static struct vm_op *predecode(const struct bpfrt_vm *vm, const void *const *lab
             ops[pc + 1].h = labels ? labels[BPFRT_FORM_INVALID] : (const void *)0;
             ops[pc + 1].imm64 = d.imm64;
         }
+        if (h->alu2 && prev_pc + 1 == pc) {
+            const void *fused = fuse_pair(h, &prev, &d);
+            if (fused)
+                ops[prev_pc].h = fused;
+        }
+        prev = d;
+        prev_pc = d.slots == 1 ? pc : SIZE_MAX;
     }
     return ops;
 }
@@ -98,11 +167,11 @@ struct bpfrt_vm *bpfrt_vm_create(const struct bpfrt_insn *insns, size_t n, struc
     memcpy(vm->insns, insns, n * sizeof(*insns));
     vm->n = n;
     vm->mode = BPFRT_VM_CHECKED;
-    const void *const *labels;
-    bpfrt_vm_run_checked(vm, NULL, NULL, &labels);
-    vm->ops[0] = predecode(vm, labels);
-    bpfrt_vm_run_trusted(vm, NULL, NULL, &labels);
-    vm->ops[1] = predecode(vm, labels);
+    struct vm_handlers h;
+    bpfrt_vm_run_checked(vm, NULL, NULL, &h);
+    vm->ops[0] = predecode(vm, &h);
+    bpfrt_vm_run_trusted(vm, NULL, NULL, &h);
+    vm->ops[1] = predecode(vm, &h);
     if (!vm->ops[0] || !vm->ops[1]) {
         bpfrt_vm_destroy(vm);
         bpfrt_diag_set(diag, "out of memory");

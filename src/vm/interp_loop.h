@@ -6,7 +6,7 @@
 #endif
 
 int VM_RUN_FN(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *result,
-              const void *const **labels)
+              struct vm_handlers *handlers)
 {
 #ifdef BPFRT_COMPUTED_GOTO
     static const void *const table[BPFRT_FORM_COUNT] = {[BPFRT_FORM_INVALID] = &&L_INVALID,
@@ -14,15 +14,24 @@ int VM_RUN_FN(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *result,
                                                         BPFRT_ISA_TABLE(VM_X_LABEL)
 #undef VM_X_LABEL
     };
+#if !VM_CHECKED
+#include "vm/interp_fused_tables.h"
+#endif
     if (!run) {
-        *labels = table;
+        memset(handlers, 0, sizeof(*handlers));
+        handlers->forms = table;
+#if !VM_CHECKED
+        handlers->alu2 = fused_alu2;
+        handlers->ldx_alu = fused_ldx_alu;
+        handlers->add_jcc = fused_add_jcc;
+#endif
         return 0;
     }
 #define CASE(id) L_##id:
 #define DISPATCH() goto * ip->h
 #else
     if (!run) {
-        *labels = NULL;
+        memset(handlers, 0, sizeof(*handlers));
         return 0;
     }
 #define CASE(id) case BPFRT_FORM_##id:
@@ -436,6 +445,9 @@ dispatch:
             COUNT();
             DISPATCH();
         }
+#if !VM_CHECKED && defined(BPFRT_COMPUTED_GOTO)
+#include "vm/interp_fused.h"
+#endif
 #ifndef BPFRT_COMPUTED_GOTO
     default: return bpfrt_vm_fault(run, (size_t)(ip - ops), "not an instruction");
     }

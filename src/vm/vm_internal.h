@@ -69,11 +69,113 @@ struct bpfrt_vm {
     bpfrt_helper_fn helpers[BPFRT_VM_MAX_HELPERS];
 };
 
-/* The run loops; with run == NULL they return their handler table in *labels instead. */
+/*
+ * Superinstructions (trusted mode only). Values passed between eBPF instructions through the
+ * in-memory register file pay a store-to-load forwarding delay on every dependent step; these
+ * handlers run two adjacent instructions and keep the value in a host register between them.
+ * Fusing never changes semantics: the second instruction keeps its own handler for jumps to it.
+ */
+/* ALU64 operations that fuse, with their K (immediate) and X (register) forms. */
+#define VM_FUSE_ALU(F, ...)                                                                        \
+    F(ADD_K, ADD, K, __VA_ARGS__)                                                                  \
+    F(ADD_X, ADD, X, __VA_ARGS__)                                                                  \
+    F(SUB_K, SUB, K, __VA_ARGS__)                                                                  \
+    F(SUB_X, SUB, X, __VA_ARGS__)                                                                  \
+    F(MUL_K, MUL, K, __VA_ARGS__)                                                                  \
+    F(MUL_X, MUL, X, __VA_ARGS__)                                                                  \
+    F(OR_K, OR, K, __VA_ARGS__)                                                                    \
+    F(OR_X, OR, X, __VA_ARGS__)                                                                    \
+    F(AND_K, AND, K, __VA_ARGS__)                                                                  \
+    F(AND_X, AND, X, __VA_ARGS__)                                                                  \
+    F(XOR_K, XOR, K, __VA_ARGS__)                                                                  \
+    F(XOR_X, XOR, X, __VA_ARGS__)                                                                  \
+    F(LSH_K, LSH, K, __VA_ARGS__)                                                                  \
+    F(LSH_X, LSH, X, __VA_ARGS__)                                                                  \
+    F(RSH_K, RSH, K, __VA_ARGS__)                                                                  \
+    F(RSH_X, RSH, X, __VA_ARGS__)                                                                  \
+    F(ARSH_K, ARSH, K, __VA_ARGS__)                                                                \
+    F(ARSH_X, ARSH, X, __VA_ARGS__)                                                                \
+    F(MOV_K, MOV, K, __VA_ARGS__)                                                                  \
+    F(MOV_X, MOV, X, __VA_ARGS__)
+/* The same list again: a macro cannot expand itself when nested. */
+#define VM_FUSE_ALU2(F, ...)                                                                       \
+    F(ADD_K, ADD, K, __VA_ARGS__)                                                                  \
+    F(ADD_X, ADD, X, __VA_ARGS__)                                                                  \
+    F(SUB_K, SUB, K, __VA_ARGS__)                                                                  \
+    F(SUB_X, SUB, X, __VA_ARGS__)                                                                  \
+    F(MUL_K, MUL, K, __VA_ARGS__)                                                                  \
+    F(MUL_X, MUL, X, __VA_ARGS__)                                                                  \
+    F(OR_K, OR, K, __VA_ARGS__)                                                                    \
+    F(OR_X, OR, X, __VA_ARGS__)                                                                    \
+    F(AND_K, AND, K, __VA_ARGS__)                                                                  \
+    F(AND_X, AND, X, __VA_ARGS__)                                                                  \
+    F(XOR_K, XOR, K, __VA_ARGS__)                                                                  \
+    F(XOR_X, XOR, X, __VA_ARGS__)                                                                  \
+    F(LSH_K, LSH, K, __VA_ARGS__)                                                                  \
+    F(LSH_X, LSH, X, __VA_ARGS__)                                                                  \
+    F(RSH_K, RSH, K, __VA_ARGS__)                                                                  \
+    F(RSH_X, RSH, X, __VA_ARGS__)                                                                  \
+    F(ARSH_K, ARSH, K, __VA_ARGS__)                                                                \
+    F(ARSH_X, ARSH, X, __VA_ARGS__)                                                                \
+    F(MOV_K, MOV, K, __VA_ARGS__)                                                                  \
+    F(MOV_X, MOV, X, __VA_ARGS__)
+
+enum vm_fuse_alu {
+#define VM_X_FA(n, op, kx, ...) VM_FA_##n,
+    VM_FUSE_ALU(VM_X_FA, ~)
+#undef VM_X_FA
+        VM_FA_COUNT
+};
+
+/* Unsigned loads that fuse with a following ALU64 X operation using the loaded value. */
+#define VM_FUSE_LDX(F, ...)                                                                        \
+    F(LDXB, uint8_t, __VA_ARGS__)                                                                  \
+    F(LDXH, uint16_t, __VA_ARGS__)                                                                 \
+    F(LDXW, uint32_t, __VA_ARGS__)                                                                 \
+    F(LDXDW, uint64_t, __VA_ARGS__)
+enum vm_fuse_ldx {
+#define VM_X_FL(n, t, ...) VM_FL_##n,
+    VM_FUSE_LDX(VM_X_FL, ~)
+#undef VM_X_FL
+        VM_FL_COUNT
+};
+
+/* 64-bit conditional jumps that fuse after an add (the loop counter idiom). */
+#define VM_FUSE_JCC(F, ...)                                                                        \
+    F(JEQ, uint64_t, ==, __VA_ARGS__)                                                              \
+    F(JGT, uint64_t, >, __VA_ARGS__)                                                               \
+    F(JGE, uint64_t, >=, __VA_ARGS__)                                                              \
+    F(JSET, uint64_t, &, __VA_ARGS__)                                                              \
+    F(JNE, uint64_t, !=, __VA_ARGS__)                                                              \
+    F(JSGT, int64_t, >, __VA_ARGS__)                                                               \
+    F(JSGE, int64_t, >=, __VA_ARGS__)                                                              \
+    F(JLT, uint64_t, <, __VA_ARGS__)                                                               \
+    F(JLE, uint64_t, <=, __VA_ARGS__)                                                              \
+    F(JSLT, int64_t, <, __VA_ARGS__)                                                               \
+    F(JSLE, int64_t, <=, __VA_ARGS__)
+enum vm_fuse_jcc {
+#define VM_X_FJ(n, t, op, ...) VM_FJ_##n,
+    VM_FUSE_JCC(VM_X_FJ, ~)
+#undef VM_X_FJ
+        VM_FJ_COUNT
+};
+/* Where the added register appears in the jump: dst vs imm, dst vs src, or src. */
+enum vm_fuse_side { VM_FS_KL, VM_FS_XL, VM_FS_XR, VM_FS_COUNT };
+
+/* A run loop's handler addresses: one per form, and the superinstruction tables (NULL when the
+ * loop has none, as the checked loop, which counts every instruction). */
+struct vm_handlers {
+    const void *const *forms;
+    const void *const (*alu2)[VM_FA_COUNT];                 /* [first][second] */
+    const void *const (*ldx_alu)[VM_FA_COUNT];              /* [load][alu] */
+    const void *const (*add_jcc)[VM_FJ_COUNT][VM_FS_COUNT]; /* [ADD_K, ADD_X][jump][side] */
+};
+
+/* The run loops; with run == NULL they fill *handlers instead of running. */
 int bpfrt_vm_run_checked(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *r0,
-                         const void *const **labels);
+                         struct vm_handlers *handlers);
 int bpfrt_vm_run_trusted(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *r0,
-                         const void *const **labels);
+                         struct vm_handlers *handlers);
 
 /* Checked mode: is [addr, addr+size) inside a region the run may access? */
 bool bpfrt_vm_access_ok(const struct vm_run *run, uintptr_t addr, size_t size, bool write,
