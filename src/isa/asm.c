@@ -558,15 +558,21 @@ int bpfrt_asm_at(const char *text, const char *name, int first_line, struct bpfr
     *n_out = 0;
     int rc = -1;
     const char *p = text;
+    char *buf = NULL; /* the current line */
+    size_t line_cap = 0;
     a.line = first_line - 1;
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         a.line++;
-        char buf[512];
-        if (len >= sizeof(buf)) {
-            bpfrt_diag_set(diag, "%s:%d: line too long", a.name, a.line);
-            goto out;
+        if (len + 1 > line_cap) {
+            char *nb = realloc(buf, len + 1);
+            if (!nb) {
+                bpfrt_diag_set(diag, "%s:%d: out of memory", a.name, a.line);
+                goto out;
+            }
+            buf = nb;
+            line_cap = len + 1;
         }
         memcpy(buf, p, len);
         buf[len] = 0;
@@ -616,6 +622,7 @@ int bpfrt_asm_at(const char *text, const char *name, int first_line, struct bpfr
     a.out = NULL;
     rc = 0;
 out:
+    free(buf);
     free(a.out);
     free(a.labels);
     free(a.fixups);

@@ -153,6 +153,21 @@ struct bpfrt_vm *bpfrt_vm_create(const struct bpfrt_insn *insns, size_t n, struc
 {
     if (bpfrt_isa_validate(insns, n, diag) < 0)
         return NULL;
+    /* Forms that only make sense after the loader has relocated them. */
+    struct bpfrt_decoded d;
+    for (size_t pc = 0; pc < n; pc += d.slots) {
+        bpfrt_isa_decode(insns, n, pc, &d, NULL);
+        const struct bpfrt_form_info *fi = bpfrt_form_info(d.form);
+        if ((fi->shape == BPFRT_SHAPE_LDDW && d.src != 0) || d.form == BPFRT_FORM_CALL_BTF) {
+            char text[96];
+            bpfrt_disasm_insn(insns, n, pc, text, sizeof(text));
+            bpfrt_diag_set(
+                diag, "insn %zu (%s): %s needs relocation by the loader before it can run", pc,
+                text,
+                d.form == BPFRT_FORM_CALL_BTF ? "a call by BTF id" : "a map or global reference");
+            return NULL;
+        }
+    }
     struct bpfrt_vm *vm = calloc(1, sizeof(*vm));
     if (!vm) {
         bpfrt_diag_set(diag, "out of memory");

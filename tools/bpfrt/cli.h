@@ -22,6 +22,9 @@ bool cli_ends_with(const char *s, const char *suffix);
 int cli_load_program(const char *path, struct bpfrt_insn **insns, size_t *n,
                      struct bpfrt_diag *diag);
 
+/* Fails with "PATH:LINE: NUL byte ..." when a text file holds a NUL byte. 0 or -1. */
+int cli_check_text(const char *path, const char *data, size_t len, struct bpfrt_diag *diag);
+
 /* True when ARG is -h or --help. */
 bool cli_is_help(const char *arg);
 

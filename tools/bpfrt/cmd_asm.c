@@ -49,7 +49,8 @@ int cmd_asm(int argc, char **argv)
     struct bpfrt_insn *insns = NULL;
     int rc = 1;
     if (bpfrt_read_file(in, &text, &len, &diag) == 0) {
-        if (bpfrt_asm(text, in, &insns, &n, &diag) == 0 &&
+        if (cli_check_text(in, text, len, &diag) == 0 &&
+            bpfrt_asm(text, in, &insns, &n, &diag) == 0 &&
             bpfrt_write_file(out, insns, n * sizeof(*insns), &diag) == 0)
             rc = 0;
         free(text);

@@ -60,7 +60,8 @@ static int run_one(const char *path, const struct options *o)
         return 0;
     }
     struct data_file df;
-    int parsed = data_file_parse(path, text, &df, &diag);
+    int parsed =
+        cli_check_text(path, text, len, &diag) < 0 ? -1 : data_file_parse(path, text, &df, &diag);
     free(text);
     if (parsed < 0) {
         report(path, "ERROR", "%s", diag.msg);

@@ -113,14 +113,20 @@ int data_file_parse(const char *path, const char *text, struct data_file *df,
     int line = 0;
     const char *p = text;
     int rc = -1;
+    char *l = NULL; /* the current line */
+    size_t line_cap = 0;
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         line++;
-        char l[1024];
-        if (len >= sizeof(l)) {
-            bpfrt_diag_set(diag, "%s:%d: line too long", path, line);
-            goto out;
+        if (len + 1 > line_cap) {
+            char *nl = realloc(l, len + 1);
+            if (!nl) {
+                bpfrt_diag_set(diag, "%s:%d: out of memory", path, line);
+                goto out;
+            }
+            l = nl;
+            line_cap = len + 1;
         }
         memcpy(l, p, len);
         l[len] = 0;
@@ -177,7 +183,7 @@ int data_file_parse(const char *path, const char *text, struct data_file *df,
     if (seen[SEC_RESULT]) {
         char *s = trim(res_b.p ? res_b.p : (char *)"");
         char *end;
-        df->result = strtoull(s, &end, 0);
+        df->result = strtoull(s, &end, 16); /* always hexadecimal, "0x" optional */
         if (!*s || *end) {
             bpfrt_diag_set(diag, "%s: invalid '-- result' value '%s'", path, s);
             goto out;
@@ -205,6 +211,7 @@ int data_file_parse(const char *path, const char *text, struct data_file *df,
     }
     rc = 0;
 out:
+    free(l);
     free(asm_b.p);
     free(raw_b.p);
     free(mem_b.p);

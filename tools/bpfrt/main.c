@@ -37,6 +37,19 @@ long long cli_parse_count(const char *s)
     return (*end || v < 0) ? -1 : v;
 }
 
+int cli_check_text(const char *path, const char *data, size_t len, struct bpfrt_diag *diag)
+{
+    const char *nul = memchr(data, 0, len);
+    if (!nul)
+        return 0;
+    int line = 1;
+    for (const char *q = data; q < nul; q++)
+        line += *q == '\n';
+    snprintf(diag->msg, sizeof(diag->msg), "%s:%d: NUL byte in the text (a binary file?)", path,
+             line);
+    return -1;
+}
+
 int cli_load_program(const char *path, struct bpfrt_insn **insns, size_t *n,
                      struct bpfrt_diag *diag)
 {
@@ -46,7 +59,7 @@ int cli_load_program(const char *path, struct bpfrt_insn **insns, size_t *n,
         return -1;
     int rc;
     if (cli_ends_with(path, ".s") || cli_ends_with(path, ".asm"))
-        rc = bpfrt_asm(data, path, insns, n, diag);
+        rc = cli_check_text(path, data, len, diag) < 0 ? -1 : bpfrt_asm(data, path, insns, n, diag);
     else
         rc = bpfrt_insns_from_bytes(data, len, path, insns, n, diag);
     free(data);
