@@ -206,268 +206,269 @@ int VM_RUN_FN(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *result,
     }
 #define NOSWAP(v) (v)
 
-#ifndef BPFRT_COMPUTED_GOTO
+#ifdef BPFRT_COMPUTED_GOTO
+    DISPATCH();
+#else
 dispatch:
     switch ((uintptr_t)ip->h) {
 #endif
-        DISPATCH();
 
-        CASE(INVALID)
-        {
-            /* Unreachable after validation: second slots of lddw are never jumped to. */
-            return bpfrt_vm_fault(run, (size_t)(ip - ops), "not an instruction");
-        }
+    CASE(INVALID)
+    {
+        /* Unreachable after validation: second slots of lddw are never jumped to. */
+        return bpfrt_vm_fault(run, (size_t)(ip - ops), "not an instruction");
+    }
 
-        CASE(LDDW)
-        {
-            r[ip->dst] = ip[1].imm64;
-            ip++;
-            NEXT();
-        }
-        CASE(LDDW_MAP_FD)
-        CASE(LDDW_MAP_VAL_FD)
-        CASE(LDDW_VAR_ADDR)
-        CASE(LDDW_CODE_ADDR)
-        CASE(LDDW_MAP_IDX)
-        CASE(LDDW_MAP_VAL_IDX)
-        CASE(CALL_BTF)
-        {
-            return bpfrt_vm_fault(run, (size_t)(ip - ops), "needs relocation before it can run");
-        }
+    CASE(LDDW)
+    {
+        r[ip->dst] = ip[1].imm64;
+        ip++;
+        NEXT();
+    }
+    CASE(LDDW_MAP_FD)
+    CASE(LDDW_MAP_VAL_FD)
+    CASE(LDDW_VAR_ADDR)
+    CASE(LDDW_CODE_ADDR)
+    CASE(LDDW_MAP_IDX)
+    CASE(LDDW_MAP_VAL_IDX)
+    CASE(CALL_BTF)
+    {
+        return bpfrt_vm_fault(run, (size_t)(ip - ops), "needs relocation before it can run");
+    }
 
-        LDPKT(LDABSW, uint32_t, __builtin_bswap32, 0)
-        LDPKT(LDABSH, uint16_t, __builtin_bswap16, 0)
-        LDPKT(LDABSB, uint8_t, NOSWAP, 0)
-        LDPKT(LDINDW, uint32_t, __builtin_bswap32, 1)
-        LDPKT(LDINDH, uint16_t, __builtin_bswap16, 1)
-        LDPKT(LDINDB, uint8_t, NOSWAP, 1)
+    LDPKT(LDABSW, uint32_t, __builtin_bswap32, 0)
+    LDPKT(LDABSH, uint16_t, __builtin_bswap16, 0)
+    LDPKT(LDABSB, uint8_t, NOSWAP, 0)
+    LDPKT(LDINDW, uint32_t, __builtin_bswap32, 1)
+    LDPKT(LDINDH, uint16_t, __builtin_bswap16, 1)
+    LDPKT(LDINDB, uint8_t, NOSWAP, 1)
 
-        LOAD(LDXW, uint32_t, uint32_t)
-        LOAD(LDXH, uint16_t, uint16_t)
-        LOAD(LDXB, uint8_t, uint8_t)
-        LOAD(LDXDW, uint64_t, uint64_t)
-        LOAD(LDXSW, int32_t, int64_t)
-        LOAD(LDXSH, int16_t, int64_t)
-        LOAD(LDXSB, int8_t, int64_t)
+    LOAD(LDXW, uint32_t, uint32_t)
+    LOAD(LDXH, uint16_t, uint16_t)
+    LOAD(LDXB, uint8_t, uint8_t)
+    LOAD(LDXDW, uint64_t, uint64_t)
+    LOAD(LDXSW, int32_t, int64_t)
+    LOAD(LDXSH, int16_t, int64_t)
+    LOAD(LDXSB, int8_t, int64_t)
 
-        STORE(STW, uint32_t, ip->imm)
-        STORE(STH, uint16_t, ip->imm)
-        STORE(STB, uint8_t, ip->imm)
-        STORE(STDW, uint64_t, (int64_t)ip->imm)
-        STORE(STXW, uint32_t, r[ip->src])
-        STORE(STXH, uint16_t, r[ip->src])
-        STORE(STXB, uint8_t, r[ip->src])
-        STORE(STXDW, uint64_t, r[ip->src])
+    STORE(STW, uint32_t, ip->imm)
+    STORE(STH, uint16_t, ip->imm)
+    STORE(STB, uint8_t, ip->imm)
+    STORE(STDW, uint64_t, (int64_t)ip->imm)
+    STORE(STXW, uint32_t, r[ip->src])
+    STORE(STXH, uint16_t, r[ip->src])
+    STORE(STXB, uint8_t, r[ip->src])
+    STORE(STXDW, uint64_t, r[ip->src])
 
-        ATOMIC_SET(32, uint32_t)
-        ATOMIC_SET(, uint64_t)
+    ATOMIC_SET(32, uint32_t)
+    ATOMIC_SET(, uint64_t)
 
-        /* 32-bit ALU: results are zero-extended into the 64-bit register. */
-        ALU32(ADD32, a + b)
-        ALU32(SUB32, a - b)
-        ALU32(MUL32, a * b)
-        ALU32(DIV32, b ? a / b : 0)
-        ALU32(SDIV32, b == 0 ? 0 : (int32_t)b == -1 ? 0u - a : (uint32_t)((int32_t)a / (int32_t)b))
-        ALU32(OR32, a | b)
-        ALU32(AND32, a & b)
-        ALU32(LSH32, a << (b & 31))
-        ALU32(RSH32, a >> (b & 31))
-        CASE(NEG32)
-        {
-            r[ip->dst] = (uint32_t)(0u - (uint32_t)r[ip->dst]);
-            NEXT();
-        }
-        ALU32(MOD32, b ? a % b : a)
-        ALU32(SMOD32, b == 0 ? a : (int32_t)b == -1 ? 0u : (uint32_t)((int32_t)a % (int32_t)b))
-        ALU32(XOR32, a ^ b)
-        ALU32(MOV32, ((void)a, b))
-        ALU32(ARSH32, (uint32_t)((int32_t)a >> (b & 31)))
-        CASE(MOVSX8_32)
-        {
-            r[ip->dst] = (uint32_t)(int32_t)(int8_t)r[ip->src];
-            NEXT();
-        }
-        CASE(MOVSX16_32)
-        {
-            r[ip->dst] = (uint32_t)(int32_t)(int16_t)r[ip->src];
-            NEXT();
-        }
+    /* 32-bit ALU: results are zero-extended into the 64-bit register. */
+    ALU32(ADD32, a + b)
+    ALU32(SUB32, a - b)
+    ALU32(MUL32, a * b)
+    ALU32(DIV32, b ? a / b : 0)
+    ALU32(SDIV32, b == 0 ? 0 : (int32_t)b == -1 ? 0u - a : (uint32_t)((int32_t)a / (int32_t)b))
+    ALU32(OR32, a | b)
+    ALU32(AND32, a & b)
+    ALU32(LSH32, a << (b & 31))
+    ALU32(RSH32, a >> (b & 31))
+    CASE(NEG32)
+    {
+        r[ip->dst] = (uint32_t)(0u - (uint32_t)r[ip->dst]);
+        NEXT();
+    }
+    ALU32(MOD32, b ? a % b : a)
+    ALU32(SMOD32, b == 0 ? a : (int32_t)b == -1 ? 0u : (uint32_t)((int32_t)a % (int32_t)b))
+    ALU32(XOR32, a ^ b)
+    ALU32(MOV32, ((void)a, b))
+    ALU32(ARSH32, (uint32_t)((int32_t)a >> (b & 31)))
+    CASE(MOVSX8_32)
+    {
+        r[ip->dst] = (uint32_t)(int32_t)(int8_t)r[ip->src];
+        NEXT();
+    }
+    CASE(MOVSX16_32)
+    {
+        r[ip->dst] = (uint32_t)(int32_t)(int16_t)r[ip->src];
+        NEXT();
+    }
 
-        ALU64(ADD, a + b, a + b)
-        ALU64(SUB, a - b, a - b)
-        ALU64(MUL, a * b, a * b)
-        ALU64(DIV, b ? a / b : 0, b ? a / b : 0)
+    ALU64(ADD, a + b, a + b)
+    ALU64(SUB, a - b, a - b)
+    ALU64(MUL, a * b, a * b)
+    ALU64(DIV, b ? a / b : 0, b ? a / b : 0)
 #define SDIV64(a, b)                                                                               \
     ((b) == 0 ? 0 : (int64_t)(b) == -1 ? 0 - (a) : (uint64_t)((int64_t)(a) / (int64_t)(b)))
 #define SMOD64(a, b)                                                                               \
     ((b) == 0 ? (a) : (int64_t)(b) == -1 ? 0 : (uint64_t)((int64_t)(a) % (int64_t)(b)))
-        ALU64(SDIV, SDIV64(a, b), SDIV64(a, b))
-        ALU64(OR, a | b, a | b)
-        ALU64(AND, a & b, a & b)
-        ALU64(LSH, a << (b & 63), a << (b & 63))
-        ALU64(RSH, a >> (b & 63), a >> (b & 63))
-        CASE(NEG)
-        {
-            r[ip->dst] = 0 - r[ip->dst];
-            NEXT();
-        }
-        ALU64(MOD, b ? a % b : a, b ? a % b : a)
-        ALU64(SMOD, SMOD64(a, b), SMOD64(a, b))
-        ALU64(XOR, a ^ b, a ^ b)
-        ALU64(MOV, ((void)a, b), ((void)a, b))
-        ALU64(ARSH, (uint64_t)((int64_t)a >> (b & 63)), (uint64_t)((int64_t)a >> (b & 63)))
-        CASE(MOVSX8_64)
-        {
-            r[ip->dst] = (uint64_t)(int64_t)(int8_t)r[ip->src];
-            NEXT();
-        }
-        CASE(MOVSX16_64)
-        {
-            r[ip->dst] = (uint64_t)(int64_t)(int16_t)r[ip->src];
-            NEXT();
-        }
-        CASE(MOVSX32_64)
-        {
-            r[ip->dst] = (uint64_t)(int64_t)(int32_t)r[ip->src];
-            NEXT();
-        }
+    ALU64(SDIV, SDIV64(a, b), SDIV64(a, b))
+    ALU64(OR, a | b, a | b)
+    ALU64(AND, a & b, a & b)
+    ALU64(LSH, a << (b & 63), a << (b & 63))
+    ALU64(RSH, a >> (b & 63), a >> (b & 63))
+    CASE(NEG)
+    {
+        r[ip->dst] = 0 - r[ip->dst];
+        NEXT();
+    }
+    ALU64(MOD, b ? a % b : a, b ? a % b : a)
+    ALU64(SMOD, SMOD64(a, b), SMOD64(a, b))
+    ALU64(XOR, a ^ b, a ^ b)
+    ALU64(MOV, ((void)a, b), ((void)a, b))
+    ALU64(ARSH, (uint64_t)((int64_t)a >> (b & 63)), (uint64_t)((int64_t)a >> (b & 63)))
+    CASE(MOVSX8_64)
+    {
+        r[ip->dst] = (uint64_t)(int64_t)(int8_t)r[ip->src];
+        NEXT();
+    }
+    CASE(MOVSX16_64)
+    {
+        r[ip->dst] = (uint64_t)(int64_t)(int16_t)r[ip->src];
+        NEXT();
+    }
+    CASE(MOVSX32_64)
+    {
+        r[ip->dst] = (uint64_t)(int64_t)(int32_t)r[ip->src];
+        NEXT();
+    }
 
-        CASE(LE16)
-        {
-            r[ip->dst] = (uint16_t)r[ip->dst];
-            NEXT();
-        }
-        CASE(LE32)
-        {
-            r[ip->dst] = (uint32_t)r[ip->dst];
-            NEXT();
-        }
-        CASE(LE64)
-        {
-            NEXT();
-        }
-        CASE(BE16)
-        CASE(BSWAP16)
-        {
-            r[ip->dst] = __builtin_bswap16((uint16_t)r[ip->dst]);
-            NEXT();
-        }
-        CASE(BE32)
-        CASE(BSWAP32)
-        {
-            r[ip->dst] = __builtin_bswap32((uint32_t)r[ip->dst]);
-            NEXT();
-        }
-        CASE(BE64)
-        CASE(BSWAP64)
-        {
-            r[ip->dst] = __builtin_bswap64(r[ip->dst]);
-            NEXT();
-        }
+    CASE(LE16)
+    {
+        r[ip->dst] = (uint16_t)r[ip->dst];
+        NEXT();
+    }
+    CASE(LE32)
+    {
+        r[ip->dst] = (uint32_t)r[ip->dst];
+        NEXT();
+    }
+    CASE(LE64)
+    {
+        NEXT();
+    }
+    CASE(BE16)
+    CASE(BSWAP16)
+    {
+        r[ip->dst] = __builtin_bswap16((uint16_t)r[ip->dst]);
+        NEXT();
+    }
+    CASE(BE32)
+    CASE(BSWAP32)
+    {
+        r[ip->dst] = __builtin_bswap32((uint32_t)r[ip->dst]);
+        NEXT();
+    }
+    CASE(BE64)
+    CASE(BSWAP64)
+    {
+        r[ip->dst] = __builtin_bswap64(r[ip->dst]);
+        NEXT();
+    }
 
-        CASE(JA)
-        {
-            JUMP(ip->off);
-        }
-        CASE(JA32)
-        {
-            JUMP(ip->imm);
-        }
-        JCC(JEQ, uint64_t, a == b)
-        JCC(JGT, uint64_t, a > b)
-        JCC(JGE, uint64_t, a >= b)
-        JCC(JSET, uint64_t, a & b)
-        JCC(JNE, uint64_t, a != b)
-        JCC(JSGT, int64_t, a > b)
-        JCC(JSGE, int64_t, a >= b)
-        JCC(JLT, uint64_t, a < b)
-        JCC(JLE, uint64_t, a <= b)
-        JCC(JSLT, int64_t, a < b)
-        JCC(JSLE, int64_t, a <= b)
-        JCC(JEQ32, uint32_t, a == b)
-        JCC(JGT32, uint32_t, a > b)
-        JCC(JGE32, uint32_t, a >= b)
-        JCC(JSET32, uint32_t, a & b)
-        JCC(JNE32, uint32_t, a != b)
-        JCC(JSGT32, int32_t, a > b)
-        JCC(JSGE32, int32_t, a >= b)
-        JCC(JLT32, uint32_t, a < b)
-        JCC(JLE32, uint32_t, a <= b)
-        JCC(JSLT32, int32_t, a < b)
-        JCC(JSLE32, int32_t, a <= b)
+    CASE(JA)
+    {
+        JUMP(ip->off);
+    }
+    CASE(JA32)
+    {
+        JUMP(ip->imm);
+    }
+    JCC(JEQ, uint64_t, a == b)
+    JCC(JGT, uint64_t, a > b)
+    JCC(JGE, uint64_t, a >= b)
+    JCC(JSET, uint64_t, a & b)
+    JCC(JNE, uint64_t, a != b)
+    JCC(JSGT, int64_t, a > b)
+    JCC(JSGE, int64_t, a >= b)
+    JCC(JLT, uint64_t, a < b)
+    JCC(JLE, uint64_t, a <= b)
+    JCC(JSLT, int64_t, a < b)
+    JCC(JSLE, int64_t, a <= b)
+    JCC(JEQ32, uint32_t, a == b)
+    JCC(JGT32, uint32_t, a > b)
+    JCC(JGE32, uint32_t, a >= b)
+    JCC(JSET32, uint32_t, a & b)
+    JCC(JNE32, uint32_t, a != b)
+    JCC(JSGT32, int32_t, a > b)
+    JCC(JSGE32, int32_t, a >= b)
+    JCC(JLT32, uint32_t, a < b)
+    JCC(JLE32, uint32_t, a <= b)
+    JCC(JSLT32, int32_t, a < b)
+    JCC(JSLE32, int32_t, a <= b)
 
-        {
-            uint64_t helper_id;
-            CASE(CALL)
-            helper_id = (uint32_t)ip->imm;
-            goto call_helper;
-            CASE(CALLX)
-            helper_id = r[ip->dst];
-        call_helper:
-            if (BPFRT_UNLIKELY(helper_id >= BPFRT_VM_MAX_HELPERS || !vm->helpers[helper_id]))
-                return bpfrt_vm_fault(run, (size_t)(ip - ops), "call to unknown helper %llu",
-                                      (unsigned long long)helper_id);
-            r[0] = vm->helpers[helper_id](r[1], r[2], r[3], r[4], r[5]);
-            if (BPFRT_UNLIKELY(run->exit_requested)) {
-                *result = run->exit_r0;
-                goto finish;
-            }
-            NEXT();
+    {
+        uint64_t helper_id;
+        CASE(CALL)
+        helper_id = (uint32_t)ip->imm;
+        goto call_helper;
+        CASE(CALLX)
+        helper_id = r[ip->dst];
+    call_helper:
+        if (BPFRT_UNLIKELY(helper_id >= BPFRT_VM_MAX_HELPERS || !vm->helpers[helper_id]))
+            return bpfrt_vm_fault(run, (size_t)(ip - ops), "call to unknown helper %llu",
+                                  (unsigned long long)helper_id);
+        r[0] = vm->helpers[helper_id](r[1], r[2], r[3], r[4], r[5]);
+        if (BPFRT_UNLIKELY(run->exit_requested)) {
+            *result = run->exit_r0;
+            goto finish;
         }
-        CASE(CALL_LOCAL)
-        {
-            if (BPFRT_UNLIKELY(depth + 1 >= BPFRT_MAX_CALL_DEPTH))
-                return bpfrt_vm_fault(run, (size_t)(ip - ops),
-                                      "call depth exceeds %d frames (stack overflow)",
-                                      BPFRT_MAX_CALL_DEPTH);
-            struct vm_frame *f = &frames[depth++];
-            f->ret = ip + 1;
-            f->saved[0] = r[6];
-            f->saved[1] = r[7];
-            f->saved[2] = r[8];
-            f->saved[3] = r[9];
-            r[10] -= BPFRT_STACK_SIZE;
-            JUMP(ip->imm);
+        NEXT();
+    }
+    CASE(CALL_LOCAL)
+    {
+        if (BPFRT_UNLIKELY(depth + 1 >= BPFRT_MAX_CALL_DEPTH))
+            return bpfrt_vm_fault(run, (size_t)(ip - ops),
+                                  "call depth exceeds %d frames (stack overflow)",
+                                  BPFRT_MAX_CALL_DEPTH);
+        struct vm_frame *f = &frames[depth++];
+        f->ret = ip + 1;
+        f->saved[0] = r[6];
+        f->saved[1] = r[7];
+        f->saved[2] = r[8];
+        f->saved[3] = r[9];
+        r[10] -= BPFRT_STACK_SIZE;
+        JUMP(ip->imm);
+    }
+    CASE(EXIT)
+    {
+        if (depth == 0) {
+            *result = r[0];
+            goto finish;
         }
-        CASE(EXIT)
-        {
-            if (depth == 0) {
-                *result = r[0];
-                goto finish;
-            }
-            struct vm_frame *f = &frames[--depth];
-            r[6] = f->saved[0];
-            r[7] = f->saved[1];
-            r[8] = f->saved[2];
-            r[9] = f->saved[3];
-            r[10] += BPFRT_STACK_SIZE;
-            ip = f->ret;
-            COUNT();
-            DISPATCH();
-        }
+        struct vm_frame *f = &frames[--depth];
+        r[6] = f->saved[0];
+        r[7] = f->saved[1];
+        r[8] = f->saved[2];
+        r[9] = f->saved[3];
+        r[10] += BPFRT_STACK_SIZE;
+        ip = f->ret;
+        COUNT();
+        DISPATCH();
+    }
 #if !VM_CHECKED && defined(BPFRT_COMPUTED_GOTO)
 #include "vm/interp_fused.h"
 #endif
 #ifndef BPFRT_COMPUTED_GOTO
-    default: return bpfrt_vm_fault(run, (size_t)(ip - ops), "not an instruction");
-    }
+default: return bpfrt_vm_fault(run, (size_t)(ip - ops), "not an instruction");
+}
 #endif
 
-finish:
+finish :
 #if VM_CHECKED
     run->executed = budget_start - budget + 1;
 #endif
-    return 0;
+return 0;
 
 #if VM_CHECKED
-budget_exhausted:
-    run->executed = budget_start;
-    return bpfrt_vm_fault(run, PC(), "instruction budget of %llu exhausted (runaway program?)",
-                          (unsigned long long)budget_start);
-misaligned_atomic:
-    return bpfrt_vm_fault(run, PC(), "atomic access to misaligned address 0x%llx",
-                          (unsigned long long)(r[ip->dst] + (uint64_t)(int64_t)ip->off));
-access_fault : {
+budget_exhausted : run->executed = budget_start;
+return bpfrt_vm_fault(run, PC(), "instruction budget of %llu exhausted (runaway program?)",
+                      (unsigned long long)budget_start);
+misaligned_atomic
+    : return bpfrt_vm_fault(run, PC(), "atomic access to misaligned address 0x%llx",
+                            (unsigned long long)(r[ip->dst] + (uint64_t)(int64_t)ip->off));
+access_fault:
+{
     size_t size = fault_size;
     struct bpfrt_decoded d;
     bpfrt_isa_decode(vm->insns, vm->n, PC(), &d, NULL);

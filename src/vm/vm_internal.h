@@ -4,8 +4,12 @@
 
 #include "bpfrt/vm.h"
 
-#if defined(__GNUC__) || defined(__clang__)
+/* Computed goto where the compiler has it (define BPFRT_SWITCH_DISPATCH to test the portable
+ * switch instead; it has no superinstructions). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(BPFRT_SWITCH_DISPATCH)
 #define BPFRT_COMPUTED_GOTO 1
+#endif
+#if defined(__GNUC__) || defined(__clang__)
 #define BPFRT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define BPFRT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
