@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "bpfrt/isa.h"
 
@@ -24,6 +25,12 @@ int cli_load_program(const char *path, struct bpfrt_insn **insns, size_t *n,
 
 /* Fails with "PATH:LINE: NUL byte ..." when a text file holds a NUL byte. 0 or -1. */
 int cli_check_text(const char *path, const char *data, size_t len, struct bpfrt_diag *diag);
+
+/* Writes S as a JSON string literal. */
+void json_str(FILE *f, const char *s);
+
+/* Prints {"error": MSG} on stdout (bpftool's --json convention). */
+void json_error(const char *msg);
 
 /* True when ARG is -h or --help. */
 bool cli_is_help(const char *arg);

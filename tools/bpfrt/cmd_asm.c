@@ -9,12 +9,16 @@
 int cmd_asm(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
+    bool json = false;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             puts("usage: bpfrt asm FILE.s [-o OUT.bin]\n"
                  "Assembles FILE.s (conformance-suite syntax) into raw little-endian 8-byte\n"
-                 "instruction slots; writes OUT.bin (default: FILE.bin).");
+                 "instruction slots; writes OUT.bin (default: FILE.bin). --json prints\n"
+                 "{\"output\": OUT, \"insns\": N} (or {\"error\": ...}).");
             return 0;
+        } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
+            json = true;
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -55,8 +59,15 @@ int cmd_asm(int argc, char **argv)
             rc = 0;
         free(text);
     }
+    if (rc && json)
+        json_error(diag.msg);
     if (rc)
         cli_error("%s", diag.msg);
+    else if (json) {
+        printf("{\"output\":");
+        json_str(stdout, out);
+        printf(",\"insns\":%zu}\n", n);
+    }
     free(insns);
     free(defout);
     return rc;
@@ -65,12 +76,16 @@ int cmd_asm(int argc, char **argv)
 int cmd_disasm(int argc, char **argv)
 {
     const char *in = NULL;
+    bool json = false;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            puts("usage: bpfrt disasm FILE.bin|FILE.s\n"
+            puts("usage: bpfrt disasm [--json] FILE.bin|FILE.s\n"
                  "Prints each instruction as 'INDEX: TEXT' in the assembler's syntax; slots\n"
-                 "that are not valid instructions print as '.word 0x...' with the reason.");
+                 "that are not valid instructions print as '.word 0x...' with the reason.\n"
+                 "--json prints [{\"pc\", \"text\", \"error\"?}...].");
             return 0;
+        } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
+            json = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("disasm: unknown option '%s'", argv[i]);
             return 2;
@@ -89,24 +104,41 @@ int cmd_disasm(int argc, char **argv)
     struct bpfrt_insn *insns;
     size_t n;
     if (cli_load_program(in, &insns, &n, &diag) < 0) {
+        if (json)
+            json_error(diag.msg);
         cli_error("%s", diag.msg);
         return 1;
     }
     int rc = 0;
     char text[128];
+    if (json)
+        putchar('[');
     for (size_t pc = 0; pc < n;) {
         int slots = bpfrt_disasm_insn(insns, n, pc, text, sizeof(text));
-        if (slots == 0) {
+        bool bad = slots == 0;
+        if (bad) {
             struct bpfrt_decoded d;
             bpfrt_isa_decode(insns, n, pc, &d, &diag);
-            printf("%5zu: %s  # invalid: %s\n", pc, text, diag.msg);
             rc = 1;
             slots = 1;
+        }
+        if (json) {
+            printf("%s{\"pc\":%zu,\"text\":", pc ? "," : "", pc);
+            json_str(stdout, text);
+            if (bad) {
+                printf(",\"error\":");
+                json_str(stdout, diag.msg);
+            }
+            putchar('}');
+        } else if (bad) {
+            printf("%5zu: %s  # invalid: %s\n", pc, text, diag.msg);
         } else {
             printf("%5zu: %s\n", pc, text);
         }
         pc += (size_t)slots;
     }
+    if (json)
+        printf("]\n");
     if (rc)
         cli_error("%s: contains invalid instructions", in);
     free(insns);

@@ -13,17 +13,20 @@ int cmd_run(int argc, char **argv)
     const char *prog = NULL, *mem_path = NULL;
     enum bpfrt_vm_mode mode = BPFRT_VM_CHECKED;
     long long repeat = 0, budget = 0;
+    bool json = false;
+    const char *prefix = NULL; /* names the program in run-time errors */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
         if (cli_is_help(a)) {
             puts("usage: bpfrt run [--engine interp] [--mode checked|trusted] [--mem FILE]\n"
-                 "                 [--budget N] [--repeat N] PROGRAM\n"
+                 "                 [--budget N] [--repeat N] [--json] PROGRAM\n"
                  "Runs PROGRAM (.s assembly or .bin raw bytecode) with r1 pointing to the\n"
                  "contents of FILE (r2 = its length) and prints 'r0 0x...'. With --repeat N,\n"
                  "also runs it N more times and prints 'time T ns per run' (the average).\n"
                  "checked (default) bounds every memory access; trusted runs without checks.\n"
-                 "--budget N stops a checked run after N instructions.");
+                 "--budget N stops a checked run after N instructions. --json prints\n"
+                 "{\"r0\": \"0x...\", \"ns_per_run\": T} (or {\"error\": ...}).");
             return 0;
         } else if (strcmp(a, "--engine") == 0 && has_value) {
             if (strcmp(argv[++i], "interp") != 0) {
@@ -40,6 +43,8 @@ int cmd_run(int argc, char **argv)
                 cli_error("run: unknown mode '%s' (checked or trusted)", m);
                 return 2;
             }
+        } else if (strcmp(a, "--json") == 0 || strcmp(a, "-j") == 0) {
+            json = true;
         } else if (strcmp(a, "--mem") == 0 && has_value) {
             mem_path = argv[++i];
         } else if ((strcmp(a, "--repeat") == 0 || strcmp(a, "--budget") == 0) && has_value) {
@@ -83,22 +88,39 @@ int cmd_run(int argc, char **argv)
     uint64_t r0;
     if (bpfrt_vm_run(vm, mem, mem_len, &r0, &diag) < 0)
         goto fail_prog;
-    printf("r0 0x%" PRIx64 "\n", r0);
+    if (!json)
+        printf("r0 0x%" PRIx64 "\n", r0);
+    double ns_per_run = -1;
     if (repeat > 0) {
         uint64_t t0 = bpfrt_now_ns();
         for (long long i = 0; i < repeat; i++)
             if (bpfrt_vm_run(vm, mem, mem_len, &r0, &diag) < 0)
                 goto fail_prog;
         uint64_t t1 = bpfrt_now_ns();
-        printf("time %.1f ns per run\n", (double)(t1 - t0) / (double)repeat);
+        ns_per_run = (double)(t1 - t0) / (double)repeat;
+        if (!json)
+            printf("time %.1f ns per run\n", ns_per_run);
+    }
+    if (json) {
+        printf("{\"r0\":\"0x%" PRIx64 "\"", r0);
+        if (ns_per_run >= 0)
+            printf(",\"repeat\":%lld,\"ns_per_run\":%.1f", repeat, ns_per_run);
+        printf("}\n");
     }
     rc = 0;
     goto out;
 fail_prog:
-    cli_error("%s: %s", prog, diag.msg);
-    goto out;
+    prefix = prog;
 fail:
-    cli_error("%s", diag.msg);
+    if (json) {
+        char msg[sizeof(diag.msg) + 512];
+        snprintf(msg, sizeof(msg), "%s%s%s", prefix ? prefix : "", prefix ? ": " : "", diag.msg);
+        json_error(msg);
+    }
+    if (prefix)
+        cli_error("%s: %s", prefix, diag.msg);
+    else
+        cli_error("%s", diag.msg);
 out:
     bpfrt_vm_destroy(vm);
     free(insns);

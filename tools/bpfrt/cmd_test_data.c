@@ -1,4 +1,5 @@
 /* bpfrt test-data: runs conformance-format .data files on an engine. */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,8 @@ struct totals {
 struct options {
     enum bpfrt_vm_mode mode;
     bool verbose;
+    bool json;
+    int reported; /* results printed so far (JSON separators) */
 };
 
 static bool contains_nocase(const char *hay, const char *needle)
@@ -32,15 +35,31 @@ static bool contains_nocase(const char *hay, const char *needle)
     return n == 0;
 }
 
-/* Prints "PATH: KIND: message", without repeating PATH when the message starts with it. */
-__attribute__((format(printf, 3, 4))) static void report(const char *path, const char *kind,
-                                                         const char *fmt, ...)
+/* Prints "PATH: KIND: message" (without repeating PATH when the message starts with it), or
+ * one JSON object of the "results" array. KIND is PASS, FAIL or ERROR. */
+__attribute__((format(printf, 4, 5))) static void report(struct options *o, const char *path,
+                                                         const char *kind, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    if (o->json) {
+        printf("%s{\"file\":", o->reported++ ? "," : "");
+        json_str(stdout, path);
+        printf(",\"status\":\"");
+        for (const char *k = kind; *k; k++)
+            putchar(tolower((unsigned char)*k));
+        printf("\",\"message\":");
+        json_str(stdout, msg);
+        printf("}");
+        return;
+    }
+    if (!msg[0]) {
+        printf("%s: %s\n", path, kind);
+        return;
+    }
     size_t pl = strlen(path);
     char *sep = strstr(msg + (pl < strlen(msg) ? pl : 0), ": ");
     if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && sep) /* "PATH:LINE: text" */
@@ -50,13 +69,13 @@ __attribute__((format(printf, 3, 4))) static void report(const char *path, const
 }
 
 /* Runs one file: 1 pass, 0 fail (message printed). */
-static int run_one(const char *path, const struct options *o)
+static int run_one(const char *path, struct options *o)
 {
     struct bpfrt_diag diag = {{0}};
     char *text;
     size_t len;
     if (bpfrt_read_file(path, &text, &len, &diag) < 0) {
-        report(path, "ERROR", "%s", diag.msg);
+        report(o, path, "ERROR", "%s", diag.msg);
         return 0;
     }
     struct data_file df;
@@ -64,7 +83,7 @@ static int run_one(const char *path, const struct options *o)
         cli_check_text(path, text, len, &diag) < 0 ? -1 : data_file_parse(path, text, &df, &diag);
     free(text);
     if (parsed < 0) {
-        report(path, "ERROR", "%s", diag.msg);
+        report(o, path, "ERROR", "%s", diag.msg);
         return 0;
     }
     int ok = 0;
@@ -75,11 +94,11 @@ static int run_one(const char *path, const struct options *o)
     if (df.asm_text) {
         /* An asm section that does not assemble is a broken test file, whatever it expects. */
         if (bpfrt_asm_at(df.asm_text, path, df.asm_line, &insns, &n, &diag) < 0) {
-            report(path, "ERROR", "%s", diag.msg);
+            report(o, path, "ERROR", "%s", diag.msg);
             goto out;
         }
         if (df.raw && (df.raw_len != n * sizeof(*insns) || memcmp(df.raw, insns, df.raw_len))) {
-            printf("%s: FAIL: assembled bytes differ from the '-- raw' section\n", path);
+            report(o, path, "FAIL", "assembled bytes differ from the '-- raw' section");
             goto out;
         }
     } else if (bpfrt_insns_from_bytes(df.raw, df.raw_len, path, &insns, &n, &diag) < 0) {
@@ -95,7 +114,7 @@ static int run_one(const char *path, const struct options *o)
     if (df.mem) {
         mem = malloc(df.mem_len ? df.mem_len : 1);
         if (!mem) {
-            printf("%s: ERROR: out of memory\n", path);
+            report(o, path, "ERROR", "out of memory");
             goto out;
         }
         memcpy(mem, df.mem, df.mem_len);
@@ -104,10 +123,10 @@ static int run_one(const char *path, const struct options *o)
     if (bpfrt_vm_run(vm, mem, df.mem_len, &r0, &diag) < 0)
         goto failed;
     if (df.has_error) {
-        printf("%s: FAIL: expected error '%s', got r0 0x%llx\n", path, df.error_text,
+        report(o, path, "FAIL", "expected error '%s', got r0 0x%llx", df.error_text,
                (unsigned long long)r0);
     } else if (r0 != df.result) {
-        printf("%s: FAIL: expected r0 0x%llx, got 0x%llx\n", path, (unsigned long long)df.result,
+        report(o, path, "FAIL", "expected r0 0x%llx, got 0x%llx", (unsigned long long)df.result,
                (unsigned long long)r0);
     } else {
         ok = 1;
@@ -115,19 +134,19 @@ static int run_one(const char *path, const struct options *o)
     goto out;
 failed:
     if (df.has_error && !df.error_text[0])
-        report(path, "ERROR",
+        report(o, path, "ERROR",
                "'-- error' names no expected message, so the test cannot pass "
                "(the program failed with: %s)",
                diag.msg);
     else if (df.has_error && contains_nocase(diag.msg, df.error_text))
         ok = 1;
     else if (df.has_error)
-        printf("%s: FAIL: expected error '%s', got: %s\n", path, df.error_text, diag.msg);
+        report(o, path, "FAIL", "expected error '%s', got: %s", df.error_text, diag.msg);
     else
-        report(path, "FAIL", "%s", diag.msg);
+        report(o, path, "FAIL", "%s", diag.msg);
 out:
-    if (ok && o->verbose)
-        printf("%s: PASS\n", path);
+    if (ok && (o->verbose || o->json))
+        report(o, path, "PASS", "%s", df.has_error ? diag.msg : "");
     free(mem);
     bpfrt_vm_destroy(vm);
     free(insns);
@@ -140,11 +159,11 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int run_path(const char *path, const struct options *o, struct totals *t)
+static int run_path(const char *path, struct options *o, struct totals *t)
 {
     struct stat st;
     if (stat(path, &st) < 0) {
-        printf("%s: ERROR: no such file or directory\n", path);
+        report(o, path, "ERROR", "no such file or directory");
         t->failed++;
         return 0;
     }
@@ -157,7 +176,7 @@ static int run_path(const char *path, const struct options *o, struct totals *t)
     }
     DIR *d = opendir(path);
     if (!d) {
-        printf("%s: ERROR: cannot open directory\n", path);
+        report(o, path, "ERROR", "cannot open directory");
         t->failed++;
         return 0;
     }
@@ -202,12 +221,15 @@ int cmd_test_data(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
-            puts("usage: bpfrt test-data [--engine interp] [--mode checked|trusted] [-v] PATH...\n"
+            puts("usage: bpfrt test-data [--engine interp] [--mode checked|trusted] [-v] [--json]\n"
+                 "                       PATH...\n"
                  "Runs conformance-format .data files (or every .data file in a folder).\n"
                  "Prints one line per failure, then 'N passed, M failed'; exits 1 if any\n"
                  "failed. A test with '-- error TEXT' passes when loading or running fails\n"
                  "with a message containing TEXT. Helper 5 returns r1 and, when r1 is 0,\n"
-                 "ends the program with r0 = 0.");
+                 "ends the program with r0 = 0. -v also lists passing files; --json prints\n"
+                 "{\"results\":[{\"file\",\"status\",\"message\"}...],\"passed\",\"failed\","
+                 "\"skipped\"}.");
             return 0;
         } else if (strcmp(a, "--engine") == 0 && i + 1 < argc) {
             if (strcmp(argv[++i], "interp") != 0) {
@@ -224,6 +246,8 @@ int cmd_test_data(int argc, char **argv)
                 cli_error("test-data: unknown mode '%s' (checked or trusted)", m);
                 return 2;
             }
+        } else if (strcmp(a, "--json") == 0 || strcmp(a, "-j") == 0) {
+            o.json = true;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o.verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -231,6 +255,8 @@ int cmd_test_data(int argc, char **argv)
             return 2;
         }
     }
+    if (o.json)
+        printf("{\"results\":[");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--engine") == 0 || strcmp(a, "--mode") == 0) {
@@ -243,10 +269,14 @@ int cmd_test_data(int argc, char **argv)
         run_path(a, &o, &t);
     }
     if (npaths == 0) {
+        if (o.json)
+            printf("]}\n");
         cli_error("test-data: no PATH given (usage: bpfrt test-data PATH...)");
         return 2;
     }
-    if (t.skipped)
+    if (o.json)
+        printf("],\"passed\":%d,\"failed\":%d,\"skipped\":%d}\n", t.passed, t.failed, t.skipped);
+    else if (t.skipped)
         printf("%d passed, %d failed, %d skipped\n", t.passed, t.failed, t.skipped);
     else
         printf("%d passed, %d failed\n", t.passed, t.failed);
