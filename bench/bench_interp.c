@@ -1,6 +1,6 @@
 /* bench-interp: runs four compute programs in the bpfrt interpreter (trusted mode) and as the
  * same C compiled natively, checks both give the same result, and prints the timings.
- * Usage: bench-interp [--quick] [--json] [--dir DIR] [PROGRAM...] */
+ * Usage: bench-interp [--quick] [--json] [--checked] [--dir DIR] [PROGRAM...] */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -33,6 +33,13 @@ struct bench_prog {
     native_fn native;
     size_t len;
     void (*init)(uint8_t *mem, size_t len);
+};
+
+struct options {
+    bool quick;      /* one run per measurement */
+    bool json;       /* JSON output */
+    bool checked;    /* time checked mode instead of trusted */
+    const char *dir; /* where PROGRAM.bin are */
 };
 
 struct bench_result {
@@ -223,10 +230,9 @@ static struct bpfrt_vm *load_prog(const char *dir, const char *name)
 
 /* --- Main --- */
 
-static void run_one(const struct bench_prog *p, const char *dir, bool quick, bool json,
-                    struct bench_result *out)
+static void run_one(const struct bench_prog *p, const struct options *opt, struct bench_result *out)
 {
-    struct bpfrt_vm *vm = load_prog(dir, p->name);
+    struct bpfrt_vm *vm = load_prog(opt->dir, p->name);
     uint8_t *mem = aligned_alloc(64, (p->len + 63) / 64 * 64);
     if (!mem)
         die("%s: out of memory", p->name);
@@ -256,15 +262,16 @@ static void run_one(const struct bench_prog *p, const char *dir, bool quick, boo
         die("%s: MISMATCH in trusted mode: interpreter 0x%016" PRIx64 " != native 0x%016" PRIx64,
             p->name, got, expect);
 
-    if (!json && isatty(STDERR_FILENO)) {
+    bpfrt_vm_set_mode(vm, opt->checked ? BPFRT_VM_CHECKED : BPFRT_VM_TRUSTED);
+    if (!opt->json && isatty(STDERR_FILENO)) {
         fprintf(stderr, "  timing %s ...\r", p->name);
         fflush(stderr);
     }
     out->name = p->name;
     out->result = expect;
     out->insns = insns;
-    out->interp_ns = measure(vm, p, mem, quick);
-    out->native_ns = measure(NULL, p, mem, quick);
+    out->interp_ns = measure(vm, p, mem, opt->quick);
+    out->native_ns = measure(NULL, p, mem, opt->quick);
 
     free(mem);
     bpfrt_vm_destroy(vm);
@@ -273,8 +280,9 @@ static void run_one(const struct bench_prog *p, const char *dir, bool quick, boo
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: bench-interp [--quick] [--json] [--dir DIR] [PROGRAM...]\n"
+            "usage: bench-interp [--quick] [--json] [--checked] [--dir DIR] [PROGRAM...]\n"
             "  --quick    one run per measurement (smoke test: results still checked)\n"
+            "  --checked  time the interpreter in checked mode instead of trusted mode\n"
             "  --json     print the results as JSON\n"
             "  --dir DIR  where the PROGRAM.bin files are (default %s)\n"
             "  PROGRAM    loop, checksum, fnv1a, sort (default: all)\n",
@@ -283,18 +291,19 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    bool quick = false, json = false;
-    const char *dir = BENCH_PROG_DIR;
+    struct options opt = {.dir = BENCH_PROG_DIR};
     bool selected[N_PROGS] = {0};
     bool any_selected = false;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
-            quick = true;
+            opt.quick = true;
         } else if (strcmp(argv[i], "--json") == 0) {
-            json = true;
+            opt.json = true;
+        } else if (strcmp(argv[i], "--checked") == 0) {
+            opt.checked = true;
         } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-            dir = argv[++i];
+            opt.dir = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -318,9 +327,9 @@ int main(int argc, char **argv)
     size_t nres = 0;
     for (size_t k = 0; k < N_PROGS; k++)
         if (!any_selected || selected[k])
-            run_one(&progs[k], dir, quick, json, &res[nres++]);
+            run_one(&progs[k], &opt, &res[nres++]);
 
-    if (!json && isatty(STDERR_FILENO))
+    if (!opt.json && isatty(STDERR_FILENO))
         fprintf(stderr, "%-40s\r", "");
 
     double sum_ns_insn = 0;
@@ -328,8 +337,10 @@ int main(int argc, char **argv)
         sum_ns_insn += res[k].interp_ns / (double)res[k].insns;
     double mean = sum_ns_insn / (double)nres;
 
-    if (json) {
-        printf("{\n  \"quick\": %s,\n  \"programs\": [\n", quick ? "true" : "false");
+    const char *mode = opt.checked ? "checked" : "trusted";
+    if (opt.json) {
+        printf("{\n  \"mode\": \"%s\",\n  \"quick\": %s,\n  \"programs\": [\n", mode,
+               opt.quick ? "true" : "false");
         for (size_t k = 0; k < nres; k++) {
             const struct bench_result *r = &res[k];
             printf("    {\"name\": \"%s\", \"result\": \"0x%016" PRIx64 "\", \"insns\": %" PRIu64
@@ -344,13 +355,14 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    printf("bpfrt interpreter (trusted mode) vs native C (%s), best of %d%s\n",
+    printf("bpfrt interpreter (%s mode) vs native C (%s), best of %d%s\n", mode,
 #ifdef __VERSION__
            "cc " __VERSION__,
 #else
            "host compiler",
 #endif
-           quick ? 1 : TRIALS, quick ? ", --quick: one run each, figures are not meaningful" : "");
+           opt.quick ? 1 : TRIALS,
+           opt.quick ? ", --quick: one run each, figures are not meaningful" : "");
     printf("%-10s %12s %16s %10s %16s %14s\n", "program", "eBPF insns", "interp ns/run", "ns/insn",
            "native ns/run", "interp/native");
     for (size_t k = 0; k < nres; k++) {

@@ -51,7 +51,8 @@ int bpfrt_vm_grant(struct bpfrt_vm *vm, void *base, size_t len, bool writable);
 int bpfrt_vm_run(struct bpfrt_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
                  struct bpfrt_diag *diag);
 
-/* Instructions executed by the last checked run on this thread (for benchmarks). */
+/* Instructions executed by the last run on this thread if it was checked (0 after a trusted
+ * run, which does not count); for benchmarks and budgets. */
 uint64_t bpfrt_vm_last_insn_count(void);
 
 /* --- For helpers, while a program runs on the calling thread --- */
