@@ -28,11 +28,7 @@ int VM_RUN_FN(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *result,
         return 0;
     }
 #define CASE(id) L_##id:
-#ifdef BPFRT_FACTORED_DISPATCH
-#define DISPATCH() goto dispatch
-#else
 #define DISPATCH() goto * ip->h
-#endif
 #else
     if (!run) {
         memset(handlers, 0, sizeof(*handlers));
@@ -210,10 +206,7 @@ int VM_RUN_FN(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *result,
     }
 #define NOSWAP(v) (v)
 
-#if defined(BPFRT_COMPUTED_GOTO) && defined(BPFRT_FACTORED_DISPATCH)
-dispatch:
-    goto *ip->h;
-#elif defined(BPFRT_COMPUTED_GOTO)
+#ifdef BPFRT_COMPUTED_GOTO
     DISPATCH();
 #else
 dispatch:

@@ -2,8 +2,8 @@
  * assemble -> disassemble -> reassemble round trip on conformance programs.
  *
  * Usage: test_isa [--data DIR]... [--shared DIR]
- *   --data DIR    run the unit checks plus the round trip on DIR/*.data
- *   --shared DIR  only the round trip on the shared suite DIR/*.data; exits 77 (skip) with a
+ *   --data DIR    run the unit checks plus the round trip on DIR/NAME.data
+ *   --shared DIR  only the round trip on the shared suite DIR/NAME.data; exits 77 (skip) with a
  *                 printed reason when DIR does not exist. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +68,8 @@ static void roundtrip(const char *name, const char *text, const uint8_t *raw, si
         return;
     if (raw)
         CHECK(raw_len == n1 * 8 && memcmp(raw, p1, raw_len) == 0,
-              "%s: assembled bytes (%zu) differ from the -- raw section (%zu bytes)", name,
-              n1 * 8, raw_len);
+              "%s: assembled bytes (%zu) differ from the -- raw section (%zu bytes)", name, n1 * 8,
+              raw_len);
     size_t cap = 256 + n1 * 96, len = 0;
     char *listing = malloc(cap);
     listing[0] = '\0';
@@ -252,8 +252,8 @@ static void test_forms(void)
         struct bpfrt_decoded dec;
         struct bpfrt_diag diag = {{0}};
         memset(&dec, 0xa5, sizeof dec);
-        if (CHECK(bpfrt_isa_decode(prog, n, 0, &dec, &diag) == 0, "form %s: decode failed: %s",
-                  id, diag.msg)) {
+        if (CHECK(bpfrt_isa_decode(prog, n, 0, &dec, &diag) == 0, "form %s: decode failed: %s", id,
+                  diag.msg)) {
             CHECK(dec.form == (enum bpfrt_form)f, "form %s: decoded as form %d (%s)", id,
                   (int)dec.form,
                   bpfrt_form_info(dec.form) ? bpfrt_form_info(dec.form)->id : "invalid");
@@ -268,8 +268,7 @@ static void test_forms(void)
             if (!(unused & 4) && fi->shape != BPFRT_SHAPE_ALU_K && fi->shape != BPFRT_SHAPE_ALU_X)
                 CHECK(dec.off == prog[0].off, "form %s: off %d, expected %d", id, dec.off,
                       prog[0].off);
-            if (!(unused & 8) && fi->shape != BPFRT_SHAPE_ENDIAN &&
-                fi->shape != BPFRT_SHAPE_ATOMIC)
+            if (!(unused & 8) && fi->shape != BPFRT_SHAPE_ENDIAN && fi->shape != BPFRT_SHAPE_ATOMIC)
                 CHECK(dec.imm == prog[0].imm, "form %s: imm %d, expected %d", id, dec.imm,
                       prog[0].imm);
             if (fi->shape == BPFRT_SHAPE_LDDW) {
@@ -283,8 +282,8 @@ static void test_forms(void)
               "form %s: exit after it did not decode", id);
 
         /* validate */
-        CHECK(bpfrt_isa_validate(prog, n, &diag) == 0, "form %s: program does not validate: %s",
-              id, diag.msg);
+        CHECK(bpfrt_isa_validate(prog, n, &diag) == 0, "form %s: program does not validate: %s", id,
+              diag.msg);
 
         /* disassemble, reassemble */
         char text[512], line[256];
@@ -346,13 +345,17 @@ static void test_forms(void)
             memset(&diag, 0, sizeof diag);
             int rc = bpfrt_isa_decode(bad, n + 2, 2, &dec, &diag);
             if (CHECK(rc != 0, "form %s: %s set non-zero was accepted", id, what))
-                CHECK(names_index(diag.msg, 2), "form %s with bad %s: message does not name "
-                      "instruction 2: '%s'", id, what, diag.msg);
+                CHECK(names_index(diag.msg, 2),
+                      "form %s with bad %s: message does not name "
+                      "instruction 2: '%s'",
+                      id, what, diag.msg);
             memset(&diag, 0, sizeof diag);
             rc = bpfrt_isa_validate(bad, n + 2, &diag);
             if (CHECK(rc != 0, "form %s: %s set non-zero passed validation", id, what))
-                CHECK(names_index(diag.msg, 2), "validate, form %s with bad %s: message does "
-                      "not name instruction 2: '%s'", id, what, diag.msg);
+                CHECK(names_index(diag.msg, 2),
+                      "validate, form %s with bad %s: message does "
+                      "not name instruction 2: '%s'",
+                      id, what, diag.msg);
         }
         if (fi->shape == BPFRT_SHAPE_LDDW) {
             /* the second slot's code/dst/src/off are reserved */
@@ -392,6 +395,8 @@ static void expect_invalid(const char *what, const struct bpfrt_insn *p, size_t 
         return;
     }
     CHECK(diag.msg[0] != '\0', "%s: empty message", what);
+    if (getenv("TEST_VERBOSE"))
+        printf("  %s -> %s\n", what, diag.msg);
     if (idx != (size_t)-1)
         CHECK(names_index(diag.msg, idx), "%s: message does not name instruction %zu: '%s'", what,
               idx, diag.msg);
@@ -407,17 +412,17 @@ static void test_invalid_bytecode(void)
 
     {
         struct bpfrt_insn p[] = {M, M, M, mk(0xff, 0, 0, 0, 0), E};
-        expect_invalid("unknown opcode 0xff", p, 5, 3, NULL);
+        expect_invalid("unknown opcode 0xff", p, 5, 3, "opcode");
         p[3] = mk(0x8e, 0, 0, 0, 0); /* class JMP, op 0x80 with X source: no such form */
-        expect_invalid("unknown opcode 0x8e", p, 5, 3, NULL);
+        expect_invalid("unknown opcode 0x8e", p, 5, 3, "opcode");
         p[3] = mk(0x00, 0, 0, 0, 0); /* a bare lddw second slot */
-        expect_invalid("opcode 0x00", p, 5, 3, NULL);
+        expect_invalid("opcode 0x00", p, 5, 3, "opcode");
         p[3] = mk(0xdf, 1, 0, 0, 16); /* bswap with the X source bit */
-        expect_invalid("unknown opcode 0xdf", p, 5, 3, NULL);
+        expect_invalid("unknown opcode 0xdf", p, 5, 3, "opcode");
         p[3] = mk(0xe7, 1, 0, 0, 0); /* ALU64 op 0xe0 */
-        expect_invalid("unknown opcode 0xe7", p, 5, 3, NULL);
+        expect_invalid("unknown opcode 0xe7", p, 5, 3, "opcode");
         p[3] = mk(0x9d, 0, 0, 0, 0); /* exit with X source */
-        expect_invalid("unknown opcode 0x9d", p, 5, 3, NULL);
+        expect_invalid("unknown opcode 0x9d", p, 5, 3, "opcode");
         memset(&diag, 0, sizeof diag);
         struct bpfrt_decoded dec;
         p[3] = mk(0xff, 0, 0, 0, 0);
@@ -426,50 +431,50 @@ static void test_invalid_bytecode(void)
     }
     {
         struct bpfrt_insn p[] = {M, mk(0xb7, 0, 1, 0, 0), E}; /* mov imm with src 1 */
-        expect_invalid("mov imm with src set", p, 3, 1, NULL);
+        expect_invalid("mov imm with src set", p, 3, 1, "unused");
         p[1] = mk(0xbf, 0, 1, 0, 1); /* mov reg with imm 1 */
-        expect_invalid("mov reg with imm set", p, 3, 1, NULL);
+        expect_invalid("mov reg with imm set", p, 3, 1, "unused");
         p[1] = mk(0x95, 0, 0, 0, 0);
         p[1].off = 4;
-        expect_invalid("exit with off set", p, 3, 1, NULL);
+        expect_invalid("exit with off set", p, 3, 1, "unused");
         p[1] = mk(0x95, 1, 0, 0, 0);
-        expect_invalid("exit with dst set", p, 3, 1, NULL);
+        expect_invalid("exit with dst set", p, 3, 1, "unused");
     }
     {
         struct bpfrt_insn p[] = {M, M, mk(0xb7, 11, 0, 0, 1), E};
-        expect_invalid("dst register 11", p, 4, 2, NULL);
+        expect_invalid("dst register 11", p, 4, 2, "register");
         p[2] = mk(0xbf, 0, 11, 0, 0);
-        expect_invalid("src register 11", p, 4, 2, NULL);
+        expect_invalid("src register 11", p, 4, 2, "register");
         p[2] = mk(0xbf, 15, 1, 0, 0);
-        expect_invalid("dst register 15", p, 4, 2, NULL);
+        expect_invalid("dst register 15", p, 4, 2, "register");
         p[2] = mk(0x79, 1, 12, 0, 0);
-        expect_invalid("ldxdw from register 12", p, 4, 2, NULL);
+        expect_invalid("ldxdw from register 12", p, 4, 2, "register");
         p[2] = mk(0x7b, 13, 1, 0, 0);
-        expect_invalid("stxdw to register 13", p, 4, 2, NULL);
+        expect_invalid("stxdw to register 13", p, 4, 2, "register");
         p[2] = mk(0x8d, 11, 0, 0, 0);
-        expect_invalid("callx register 11", p, 4, 2, NULL);
+        expect_invalid("callx register 11", p, 4, 2, "register");
     }
     {
         struct bpfrt_insn p[] = {M, M, M, M, mk(0xb7, 10, 0, 0, 1), E};
-        expect_invalid("mov %r10, 1", p, 6, 4, NULL);
+        expect_invalid("mov %r10, 1", p, 6, 4, "r10");
         p[4] = mk(0xbf, 10, 1, 0, 0);
-        expect_invalid("mov %r10, %r1", p, 6, 4, NULL);
+        expect_invalid("mov %r10, %r1", p, 6, 4, "r10");
         p[4] = mk(0x07, 10, 0, 0, 8);
-        expect_invalid("add %r10, 8", p, 6, 4, NULL);
+        expect_invalid("add %r10, 8", p, 6, 4, "r10");
         p[4] = mk(0x87, 10, 0, 0, 0);
-        expect_invalid("neg %r10", p, 6, 4, NULL);
+        expect_invalid("neg %r10", p, 6, 4, "r10");
         p[4] = mk(0xdc, 10, 0, 0, 16);
-        expect_invalid("be16 %r10", p, 6, 4, NULL);
+        expect_invalid("be16 %r10", p, 6, 4, "r10");
         p[4] = mk(0x79, 10, 1, 0, 0);
-        expect_invalid("ldxdw %r10, [%r1]", p, 6, 4, NULL);
+        expect_invalid("ldxdw %r10, [%r1]", p, 6, 4, "r10");
         p[4] = mk(0xbc, 10, 1, 8, 0);
-        expect_invalid("movsx832 %r10, %r1", p, 6, 4, NULL);
+        expect_invalid("movsx832 %r10, %r1", p, 6, 4, "r10");
         p[4] = mk(0xdb, 1, 10, 0, 0x01); /* lock fetch add [%r1], %r10 writes r10 */
-        expect_invalid("lock fetch add [%r1], %r10", p, 6, 4, NULL);
+        expect_invalid("lock fetch add [%r1], %r10", p, 6, 4, "r10");
         p[4] = mk(0xdb, 1, 10, 0, 0xe1); /* lock xchg writes src */
-        expect_invalid("lock xchg [%r1], %r10", p, 6, 4, NULL);
+        expect_invalid("lock xchg [%r1], %r10", p, 6, 4, "r10");
         struct bpfrt_insn q[] = {M, M, M, M, mk(0x18, 10, 0, 0, 1), mk(0, 0, 0, 0, 0), E};
-        expect_invalid("lddw %r10", q, 7, 4, NULL);
+        expect_invalid("lddw %r10", q, 7, 4, "r10");
         /* reading r10 and storing through it are fine */
         struct bpfrt_insn ok[] = {mk(0xbf, 1, 10, 0, 0), mk(0x7b, 10, 1, -8, 0),
                                   mk(0xdb, 10, 1, -8, 0x00), M, E};
@@ -478,23 +483,23 @@ static void test_invalid_bytecode(void)
     }
     {
         struct bpfrt_insn p[] = {M, mk(0x05, 0, 0, 5, 0), M, E};
-        expect_invalid("ja past the end", p, 4, 1, NULL);
+        expect_invalid("ja past the end", p, 4, 1, "outside");
         p[1] = mk(0x05, 0, 0, 2, 0); /* target 4 == n: one past the end */
-        expect_invalid("ja to one past the end", p, 4, 1, NULL);
+        expect_invalid("ja to one past the end", p, 4, 1, "outside");
         p[1] = mk(0x05, 0, 0, -3, 0); /* target -1 */
-        expect_invalid("ja before the start", p, 4, 1, NULL);
+        expect_invalid("ja before the start", p, 4, 1, "outside");
         p[1] = mk(0x15, 0, 0, 100, 0);
-        expect_invalid("jeq out of range", p, 4, 1, NULL);
+        expect_invalid("jeq out of range", p, 4, 1, "outside");
         p[1] = mk(0x1e, 0, 1, -5, 0);
-        expect_invalid("jeq32 reg backwards out of range", p, 4, 1, NULL);
+        expect_invalid("jeq32 reg backwards out of range", p, 4, 1, "outside");
         p[1] = mk(0x06, 0, 0, 0, 1000);
-        expect_invalid("ja32 out of range", p, 4, 1, NULL);
+        expect_invalid("ja32 out of range", p, 4, 1, "outside");
         p[1] = mk(0x06, 0, 0, 0, -3);
-        expect_invalid("ja32 before the start", p, 4, 1, NULL);
+        expect_invalid("ja32 before the start", p, 4, 1, "outside");
         p[1] = mk(0x85, 0, 1, 0, 7);
-        expect_invalid("call local out of range", p, 4, 1, NULL);
+        expect_invalid("call local out of range", p, 4, 1, "outside");
         p[1] = mk(0x85, 0, 1, 0, -3);
-        expect_invalid("call local before the start", p, 4, 1, NULL);
+        expect_invalid("call local before the start", p, 4, 1, "outside");
         p[1] = mk(0x05, 0, 0, -2, 0); /* target 0: fine */
         CHECK(bpfrt_isa_validate(p, 4, &diag) == 0, "ja back to 0 rejected: %s", diag.msg);
         p[1] = mk(0x05, 0, 0, 1, 0); /* target 3: the last insn, fine */
@@ -502,41 +507,40 @@ static void test_invalid_bytecode(void)
     }
     {
         /* 0: ja +1 -> 2, the second slot of the lddw at 1 */
-        struct bpfrt_insn p[] = {mk(0x05, 0, 0, 1, 0), mk(0x18, 0, 0, 0, 1), mk(0, 0, 0, 0, 2),
-                                 E};
-        expect_invalid("ja into the middle of lddw", p, 4, 0, NULL);
+        struct bpfrt_insn p[] = {mk(0x05, 0, 0, 1, 0), mk(0x18, 0, 0, 0, 1), mk(0, 0, 0, 0, 2), E};
+        expect_invalid("ja into the middle of lddw", p, 4, 0, "lddw");
         p[0] = mk(0x55, 1, 0, 1, 0);
-        expect_invalid("jne into the middle of lddw", p, 4, 0, NULL);
+        expect_invalid("jne into the middle of lddw", p, 4, 0, "lddw");
         p[0] = mk(0x06, 0, 0, 0, 1);
-        expect_invalid("ja32 into the middle of lddw", p, 4, 0, NULL);
+        expect_invalid("ja32 into the middle of lddw", p, 4, 0, "lddw");
         p[0] = mk(0x85, 0, 1, 0, 1);
-        expect_invalid("call local into the middle of lddw", p, 4, 0, NULL);
+        expect_invalid("call local into the middle of lddw", p, 4, 0, "lddw");
         struct bpfrt_insn q[] = {M, mk(0x18, 0, 0, 0, 1), mk(0, 0, 0, 0, 2), mk(0x05, 0, 0, -2, 0),
                                  E};
-        expect_invalid("backward ja into the middle of lddw", q, 5, 3, NULL);
+        expect_invalid("backward ja into the middle of lddw", q, 5, 3, "lddw");
         p[0] = mk(0x05, 0, 0, 0, 0); /* ja +0 -> lddw start: fine */
         CHECK(bpfrt_isa_validate(p, 4, &diag) == 0, "ja to the start of lddw rejected: %s",
               diag.msg);
     }
     {
         struct bpfrt_insn p[] = {M, E, mk(0x18, 0, 0, 0, 1)};
-        expect_invalid("lddw cut off at the end", p, 3, 2, NULL);
+        expect_invalid("lddw cut off at the end", p, 3, 2, "lddw");
         struct bpfrt_decoded dec;
         memset(&diag, 0, sizeof diag);
         CHECK(bpfrt_isa_decode(p, 3, 2, &dec, &diag) != 0 && names_index(diag.msg, 2),
               "decode of a cut-off lddw: rc/message wrong: '%s'", diag.msg);
         struct bpfrt_insn q[] = {mk(0x18, 0, 0, 0, 1)};
-        expect_invalid("lddw alone", q, 1, 0, NULL);
+        expect_invalid("lddw alone", q, 1, 0, "lddw");
     }
     {
         struct bpfrt_insn p[] = {M, M, M};
-        expect_invalid("last instruction falls through (mov)", p, 3, 2, NULL);
+        expect_invalid("last instruction falls through (mov)", p, 3, 2, "fall");
         struct bpfrt_insn q[] = {M, mk(0x15, 0, 0, -2, 0)};
-        expect_invalid("last instruction falls through (jeq)", q, 2, 1, NULL);
+        expect_invalid("last instruction falls through (jeq)", q, 2, 1, "fall");
         struct bpfrt_insn r[] = {M, mk(0x85, 0, 0, 0, 5)};
-        expect_invalid("last instruction falls through (call)", r, 2, 1, NULL);
+        expect_invalid("last instruction falls through (call)", r, 2, 1, "fall");
         struct bpfrt_insn s[] = {M, mk(0x18, 0, 0, 0, 1), mk(0, 0, 0, 0, 0)};
-        expect_invalid("last instruction falls through (lddw)", s, 3, 1, NULL);
+        expect_invalid("last instruction falls through (lddw)", s, 3, 1, "fall");
         struct bpfrt_insn t[] = {M, E, mk(0x05, 0, 0, -3, 0)};
         CHECK(bpfrt_isa_validate(t, 3, &diag) == 0, "program ending in a ja rejected: %s",
               diag.msg);
@@ -565,8 +569,8 @@ static void test_invalid_bytecode(void)
             int rc = bpfrt_insns_from_bytes(bytes, bad_lens[i], "prog.bin", &out, &n, &diag);
             if (CHECK(rc != 0, "insns_from_bytes accepted %zu bytes", bad_lens[i])) {
                 CHECK(strstr(diag.msg, "prog.bin") != NULL,
-                      "insns_from_bytes(%zu): message does not name the file: '%s'",
-                      bad_lens[i], diag.msg);
+                      "insns_from_bytes(%zu): message does not name the file: '%s'", bad_lens[i],
+                      diag.msg);
                 if (bad_lens[i] != 0)
                     CHECK(strstr(diag.msg, "8") != NULL,
                           "insns_from_bytes(%zu): message does not mention the multiple of 8: "
@@ -593,6 +597,8 @@ static void expect_asm_error(const char *what, const char *text, int line, const
         free(out);
         return;
     }
+    if (getenv("TEST_VERBOSE"))
+        printf("  asm %s -> %s\n", what, diag.msg);
     char want[64];
     snprintf(want, sizeof want, "prog.s:%d:", line);
     CHECK(strstr(diag.msg, want) != NULL, "asm %s: message does not name %s: '%s'", what, want,
@@ -613,8 +619,8 @@ static void expect_asm_ok(const char *what, const char *text, size_t slots, cons
     int rc = bpfrt_asm(text, "ok.s", &out, &n, &diag);
     if (CHECK(rc == 0, "asm %s: rejected: %s", what, diag.msg)) {
         CHECK(n == slots, "asm %s: %zu slots, expected %zu", what, n, slots);
-        if (bytes && n == slots && !CHECK(memcmp(out, bytes, slots * 8) == 0,
-                                          "asm %s: wrong encoding", what))
+        if (bytes && n == slots &&
+            !CHECK(memcmp(out, bytes, slots * 8) == 0, "asm %s: wrong encoding", what))
             dump_prog(out, n);
     }
     free(out);
@@ -626,38 +632,38 @@ static void test_asm_errors(void)
     static const struct {
         const char *what, *line, *frag;
     } cases[] = {
-        {"bad mnemonic", "ldxq %r0, %r1", NULL},
-        {"bad mnemonic 2", "movv %r0, 1", NULL},
+        {"bad mnemonic", "ldxq %r0, %r1", "mnemonic"},
+        {"bad mnemonic 2", "movv %r0, 1", "mnemonic"},
         {"bad mnemonic lock", "lock nand [%r1+0], %r2", NULL},
-        {"bad register r50", "or %r0, %r50", NULL},
-        {"bad register r11", "mov %r11, 1", NULL},
-        {"bad register name", "mov %rx, 1", NULL},
-        {"bad register in memory operand", "ldxw %r0, [%r12+4]", NULL},
+        {"bad register r50", "or %r0, %r50", "register"},
+        {"bad register r11", "mov %r11, 1", "register"},
+        {"bad register name", "mov %rx, 1", "register"},
+        {"bad register in memory operand", "ldxw %r0, [%r12+4]", "register"},
         {"missing register", "add %r0, %", NULL},
-        {"operand count lddw", "lddw %r0", NULL},
-        {"operand count mov", "mov %r0", NULL},
-        {"operand count add three", "add %r0, 1, 2", NULL},
-        {"operand count exit", "exit %r0", NULL},
-        {"operand count neg", "neg %r0, %r1", NULL},
-        {"operand count lock", "lock or [%r10-8]", NULL},
-        {"operand count bare lock", "lock", NULL},
-        {"operand count ja", "ja", NULL},
-        {"operand count jeq", "jeq %r0, 1", NULL},
+        {"operand count lddw", "lddw %r0", "operand"},
+        {"operand count mov", "mov %r0", "operand"},
+        {"operand count add three", "add %r0, 1, 2", "operand"},
+        {"operand count exit", "exit %r0", "operand"},
+        {"operand count neg", "neg %r0, %r1", "operand"},
+        {"operand count lock", "lock or [%r10-8]", "operand"},
+        {"operand count bare lock", "lock", "operand"},
+        {"operand count ja", "ja", "operand"},
+        {"operand count jeq", "jeq %r0, 1", "operand"},
         {"memory operand without brackets", "ldxb %r0, %r1", NULL},
-        {"imm 2147483648", "mov32 %r0, 2147483648", NULL},
-        {"imm 0x100000000", "mov32 %r0, 0x100000000", NULL},
-        {"imm -2147483649", "mov %r0, -2147483649", NULL},
+        {"imm 2147483648", "mov32 %r0, 2147483648", "32-bit"},
+        {"imm 0x100000000", "mov32 %r0, 0x100000000", "32-bit"},
+        {"imm -2147483649", "mov %r0, -2147483649", "32-bit"},
         {"imm huge", "add %r0, 99999999999999999999999", NULL},
-        {"store imm out of range", "stw [%r1+0], 0x100000000", NULL},
-        {"jump imm out of range", "jeq %r1, 4294967296, +0", NULL},
-        {"offset 0x10000", "ldxb %r0, [%r1+0x10000]", NULL},
-        {"offset 32768", "ldxb %r0, [%r1+32768]", NULL},
-        {"offset -32769", "stxb [%r1-32769], %r2", NULL},
-        {"jump offset +32768", "ja +32768", NULL},
-        {"jump offset -32769", "jeq %r1, 0, -32769", NULL},
-        {"undefined label", "ja NOT_A_LABEL", NULL},
-        {"undefined label in jeq", "jeq %r1, 0, nowhere", NULL},
-        {"undefined local function", "call local nowhere", NULL},
+        {"store imm out of range", "stw [%r1+0], 0x100000000", "32-bit"},
+        {"jump imm out of range", "jeq %r1, 4294967296, +0", "32-bit"},
+        {"offset 0x10000", "ldxb %r0, [%r1+0x10000]", "16-bit"},
+        {"offset 32768", "ldxb %r0, [%r1+32768]", "16-bit"},
+        {"offset -32769", "stxb [%r1-32769], %r2", "16-bit"},
+        {"jump offset +32768", "ja +32768", "16-bit"},
+        {"jump offset -32769", "jeq %r1, 0, -32769", "16-bit"},
+        {"undefined label", "ja NOT_A_LABEL", "undefined"},
+        {"undefined label in jeq", "jeq %r1, 0, nowhere", "undefined"},
+        {"undefined local function", "call local nowhere", "undefined"},
         {"garbage after operand", "mov %r0, 1 junk", NULL},
         {"bad number", "mov %r0, 12z", NULL},
     };
@@ -666,33 +672,32 @@ static void test_asm_errors(void)
         snprintf(text, sizeof text, "%s%s\nexit\n", pre, cases[i].line);
         expect_asm_error(cases[i].what, text, 3, cases[i].frag);
     }
-    expect_asm_error("duplicate label", "a:\nmov %r0, 0\na:\nexit\n", 3, NULL);
-    expect_asm_error("duplicate label 2", "mov %r0, 0\nx:\nx:\nexit\n", 3, NULL);
+    expect_asm_error("duplicate label", "a:\nmov %r0, 0\na:\nexit\n", 3, "duplicate");
+    expect_asm_error("duplicate label 2", "mov %r0, 0\nx:\nx:\nexit\n", 3, "duplicate");
     expect_asm_error("error on line 1", "bogus\nexit\n", 1, NULL);
-    expect_asm_error("error on the last line without newline", "mov %r0, 0\nexit\nbogus", 3,
-                     NULL);
+    expect_asm_error("error on the last line without newline", "mov %r0, 0\nexit\nbogus", 3, NULL);
     expect_asm_error("error after a label line", "start:\nmov %r0, 0\nxor %r0\nexit\n", 3, NULL);
 
     /* boundaries that must be accepted */
-    static const uint8_t mov32_max[] = {0xb4, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0x95, 0, 0, 0,
-                                        0,    0, 0, 0};
+    static const uint8_t mov32_max[] = {0xb4, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f,
+                                        0x95, 0, 0, 0, 0,    0,    0,    0};
     expect_asm_ok("mov32 2147483647", "mov32 %r0, 2147483647\nexit\n", 2, mov32_max);
     static const uint8_t mov_min[] = {0xb7, 0, 0, 0, 0, 0, 0, 0x80, 0x95, 0, 0, 0, 0, 0, 0, 0};
     expect_asm_ok("mov -2147483648", "mov %r0, -2147483648\nexit\n", 2, mov_min);
-    static const uint8_t mov_ff[] = {0xb4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x95, 0, 0, 0,
-                                     0,    0, 0, 0};
+    static const uint8_t mov_ff[] = {0xb4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+                                     0x95, 0, 0, 0, 0,    0,    0,    0};
     expect_asm_ok("mov32 0xffffffff", "mov32 %r0, 0xffffffff\nexit\n", 2, mov_ff);
-    static const uint8_t ldx_max[] = {0x71, 0x10, 0xff, 0x7f, 0, 0, 0, 0, 0x95, 0, 0, 0,
-                                      0,    0,    0,    0};
+    static const uint8_t ldx_max[] = {0x71, 0x10, 0xff, 0x7f, 0, 0, 0, 0,
+                                      0x95, 0,    0,    0,    0, 0, 0, 0};
     expect_asm_ok("offset 32767", "ldxb %r0, [%r1+32767]\nexit\n", 2, ldx_max);
-    static const uint8_t ldx_min[] = {0x71, 0x10, 0x00, 0x80, 0, 0, 0, 0, 0x95, 0, 0, 0,
-                                      0,    0,    0,    0};
+    static const uint8_t ldx_min[] = {0x71, 0x10, 0x00, 0x80, 0, 0, 0, 0,
+                                      0x95, 0,    0,    0,    0, 0, 0, 0};
     expect_asm_ok("offset -32768", "ldxb %r0, [%r1-32768]\nexit\n", 2, ldx_min);
-    static const uint8_t lddw_big[] = {0x18, 0, 0, 0, 0xef, 0xcd, 0xab, 0x89, 0, 0, 0, 0,
-                                       0x67, 0x45, 0x23, 0x01, 0x95, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t lddw_big[] = {0x18, 0,    0,    0,    0xef, 0xcd, 0xab, 0x89, 0, 0, 0, 0,
+                                       0x67, 0x45, 0x23, 0x01, 0x95, 0,    0,    0,    0, 0, 0, 0};
     expect_asm_ok("lddw 64-bit", "lddw %r0, 0x0123456789abcdef\nexit\n", 3, lddw_big);
-    static const uint8_t labels[] = {0x05, 0, 1, 0, 0, 0, 0, 0, 0xb7, 0, 0, 0, 1, 0, 0, 0,
-                                     0x95, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t labels[] = {0x05, 0, 1, 0, 0,    0, 0, 0, 0xb7, 0, 0, 0,
+                                     1,    0, 0, 0, 0x95, 0, 0, 0, 0,    0, 0, 0};
     expect_asm_ok("forward label with comments",
                   "  ja done # skip\n# whole-line comment\nmov %r0, 1\ndone:\n\texit\n", 3, NULL);
     expect_asm_ok("jump +1", "ja +1\nmov %r0, 1\nexit\n", 3, labels);
@@ -701,6 +706,136 @@ static void test_asm_errors(void)
     static const uint8_t lock[] = {0xdb, 0x1a, 0xf8, 0xff, 0xf1, 0, 0, 0,
                                    0x95, 0,    0,    0,    0,    0, 0, 0};
     expect_asm_ok("lock cmpxchg", "lock cmpxchg [%r10-8], %r1\nexit\n", 2, lock);
+}
+
+/* ---- limits: long jumps, 64-bit lddw range, program size, small disassembly buffers ---- */
+
+static char *gap_program(const char *jump, size_t gap)
+{
+    /* JUMP far / GAP movs / far: exit */
+    size_t cap = strlen(jump) + gap * 12 + 64;
+    char *t = malloc(cap);
+    size_t len = (size_t)snprintf(t, cap, "%s\n", jump);
+    for (size_t i = 0; i < gap; i++)
+        len += (size_t)snprintf(t + len, cap - len, "mov %%r0, 1\n");
+    snprintf(t + len, cap - len, "far:\nexit\n");
+    return t;
+}
+
+static void test_limits(void)
+{
+    struct bpfrt_insn *out = NULL;
+    size_t n = 0;
+    struct bpfrt_diag diag;
+
+    /* a 16-bit jump offset reaches 32767 slots ahead; ja32 reaches further */
+    char *t = gap_program("ja far", 32767);
+    memset(&diag, 0, sizeof diag);
+    if (CHECK(bpfrt_asm(t, "far.s", &out, &n, &diag) == 0, "ja over 32767 slots: %s", diag.msg))
+        CHECK(n == 32769 && out[0].off == 32767, "ja over 32767 slots: off %d", out[0].off);
+    free(out);
+    out = NULL;
+    free(t);
+    t = gap_program("ja far", 40000);
+    memset(&diag, 0, sizeof diag);
+    if (CHECK(bpfrt_asm(t, "far.s", &out, &n, &diag) != 0, "ja over 40000 slots accepted"))
+        CHECK(strstr(diag.msg, "far.s:1:") != NULL,
+              "ja over 40000 slots: message does not name "
+              "line 1: '%s'",
+              diag.msg);
+    free(out);
+    out = NULL;
+    free(t);
+    t = gap_program("jeq %r1, 0, far", 40000);
+    memset(&diag, 0, sizeof diag);
+    CHECK(bpfrt_asm(t, "far.s", &out, &n, &diag) != 0 && strstr(diag.msg, "far.s:1:"),
+          "jeq over 40000 slots: accepted or wrong line: '%s'", diag.msg);
+    free(out);
+    out = NULL;
+    free(t);
+    t = gap_program("ja32 far", 40000);
+    memset(&diag, 0, sizeof diag);
+    if (CHECK(bpfrt_asm(t, "far.s", &out, &n, &diag) == 0, "ja32 over 40000 slots: %s", diag.msg)) {
+        CHECK(n == 40002 && out[0].imm == 40000 && out[0].off == 0, "ja32 over 40000 slots: imm %d",
+              out[0].imm);
+        CHECK(bpfrt_isa_validate(out, n, &diag) == 0, "ja32 over 40000 slots does not validate: %s",
+              diag.msg);
+    }
+    free(out);
+    out = NULL;
+    free(t);
+
+    /* lddw takes any 64-bit value, nothing wider */
+    static const struct {
+        const char *text;
+        uint64_t v;
+    } lddw_ok[] = {
+        {"lddw %r0, -1\nexit\n", ~0ull},
+        {"lddw %r0, 0xffffffffffffffff\nexit\n", ~0ull},
+        {"lddw %r0, 18446744073709551615\nexit\n", ~0ull},
+        {"lddw %r0, -9223372036854775808\nexit\n", 0x8000000000000000ull},
+        {"lddw %r0, 0x80000000\nexit\n", 0x80000000ull},
+    };
+    for (size_t i = 0; i < sizeof lddw_ok / sizeof lddw_ok[0]; i++) {
+        memset(&diag, 0, sizeof diag);
+        if (CHECK(bpfrt_asm(lddw_ok[i].text, "lddw.s", &out, &n, &diag) == 0, "'%s' rejected: %s",
+                  lddw_ok[i].text, diag.msg)) {
+            uint64_t v = (uint64_t)(uint32_t)out[1].imm << 32 | (uint32_t)out[0].imm;
+            CHECK(n == 3 && v == lddw_ok[i].v, "'%s' encodes %#llx", lddw_ok[i].text,
+                  (unsigned long long)v);
+        }
+        free(out);
+        out = NULL;
+    }
+    expect_asm_error("lddw 65-bit hex", "# x\n\nlddw %r0, 0x10000000000000000\nexit\n", 3, NULL);
+    expect_asm_error("lddw 65-bit decimal", "# x\n\nlddw %r0, 18446744073709551616\nexit\n", 3,
+                     NULL);
+
+    /* program size limit */
+    size_t big = (size_t)BPFRT_MAX_INSNS + 1;
+    struct bpfrt_insn *p = calloc(big, sizeof *p);
+    for (size_t i = 0; i < big; i++)
+        p[i].code = 0x95;
+    memset(&diag, 0, sizeof diag);
+    int rc = bpfrt_insns_from_bytes(p, big * 8, "big.bin", &out, &n, &diag);
+    CHECK(rc != 0 && strstr(diag.msg, "big.bin"),
+          "%zu instructions (one over BPFRT_MAX_INSNS) accepted by insns_from_bytes", big);
+    if (rc == 0)
+        free(out);
+    out = NULL;
+    memset(&diag, 0, sizeof diag);
+    CHECK(bpfrt_isa_validate(p, big, &diag) != 0, "%zu instructions accepted by validate", big);
+    memset(&diag, 0, sizeof diag);
+    CHECK(bpfrt_isa_validate(p, big - 1, &diag) == 0, "BPFRT_MAX_INSNS instructions rejected: %s",
+          diag.msg);
+    free(p);
+
+    /* bpfrt_disasm_insn respects the buffer length */
+    struct bpfrt_insn prog[] = {mk(0x18, 3, 0, 0, (int32_t)0x89abcdefu), mk(0, 0, 0, 0, 0x01234567),
+                                mk(0xdb, 10, 9, -32768, 0xf1), mk(0xff, 1, 2, 3, 4), EXIT_INSN};
+    for (size_t pc = 0; pc < 5; pc++) {
+        if (pc == 1)
+            continue;
+        char full[256];
+        int k = bpfrt_disasm_insn(prog, 5, pc, full, sizeof full);
+        for (size_t len = 0; len < 40; len++) {
+            char buf[64];
+            memset(buf, '#', sizeof buf);
+            int k2 = bpfrt_disasm_insn(prog, 5, pc, buf, len);
+            bool ok = k2 == k;
+            if (len == 0)
+                ok = ok && buf[0] == '#';
+            else
+                ok = ok && memchr(buf, '\0', len) != NULL && strncmp(buf, full, len - 1) == 0;
+            for (size_t i = len; i < sizeof buf; i++)
+                ok = ok && buf[i] == '#';
+            if (!CHECK(ok,
+                       "disasm of slot %zu into %zu bytes: overflow, no NUL or wrong text "
+                       "('%.*s' vs '%s')",
+                       pc, len, (int)(len ? len : 1), buf, full))
+                break;
+        }
+    }
 }
 
 int main(int argc, char **argv)
@@ -733,6 +868,7 @@ int main(int argc, char **argv)
         test_forms();
         test_invalid_bytecode();
         test_asm_errors();
+        test_limits();
         for (int i = 0; i < ndata; i++) {
             int n = roundtrip_dir(data[i]);
             printf("round trip: %d programs in %s\n", n, data[i]);
