@@ -798,19 +798,10 @@ static int agree_dir(const char *dir)
 int main(int argc, char **argv)
 {
     const char *shared = NULL;
-    const char *data[8];
-    int ndata = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--shared") && i + 1 < argc)
-            shared = argv[++i];
-        else if (!strcmp(argv[i], "--data") && i + 1 < argc && ndata < 8)
-            data[ndata++] = argv[++i];
-        else {
-            fprintf(stderr, "usage: %s [--data DIR]... [--shared DIR]\n", argv[0]);
-            return 2;
-        }
-    }
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *data[TL_MAX_DATA_DIRS];
+    int ndata = tl_parse_args(argc, argv, &shared, data);
+    if (ndata < 0)
+        return 2;
     if (shared) {
         if (!tl_is_dir(shared)) {
             printf("SKIP: shared conformance suite not found at %s; mode agreement not run on "

@@ -311,3 +311,20 @@ void tl_free_data(struct tl_data *d)
     free(d->error);
     memset(d, 0, sizeof *d);
 }
+
+int tl_parse_args(int argc, char **argv, const char **shared, const char **data)
+{
+    int ndata = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--shared") && i + 1 < argc)
+            *shared = argv[++i];
+        else if (!strcmp(argv[i], "--data") && i + 1 < argc && ndata < TL_MAX_DATA_DIRS)
+            data[ndata++] = argv[++i];
+        else {
+            fprintf(stderr, "usage: %s [--data DIR]... [--shared DIR]\n", argv[0]);
+            return -1;
+        }
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return ndata;
+}

@@ -31,6 +31,11 @@ void tl_free_list(char **list, int n);
 
 bool tl_is_dir(const char *path);
 
+/* Parses "[--data DIR]... [--shared DIR]" into *shared and data[] (line-buffers stdout).
+ * Returns the number of data folders, or -1 after printing usage. */
+#define TL_MAX_DATA_DIRS 8
+int tl_parse_args(int argc, char **argv, const char **shared, const char **data);
+
 /* One parsed conformance test file. */
 struct tl_data {
     char *asm_text; /* NULL when absent */
