@@ -52,6 +52,8 @@ int VM_RUN_FN(const struct bpfrt_vm *vm, struct vm_run *run, uint64_t *result,
     r[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
     run->stack_top = (uintptr_t)(stack + sizeof(stack));
 #if VM_CHECKED
+    /* Unverified programs may read stack they never wrote: give them zeros, not host data. */
+    memset(stack + sizeof(stack) - BPFRT_STACK_SIZE, 0, BPFRT_STACK_SIZE);
     uint64_t budget = vm->budget ? vm->budget : UINT64_MAX;
     const uint64_t budget_start = budget;
 #define PC() ((size_t)(ip - ops))
@@ -428,6 +430,9 @@ dispatch:
         f->saved[2] = r[8];
         f->saved[3] = r[9];
         r[10] -= BPFRT_STACK_SIZE;
+#if VM_CHECKED
+        memset((void *)(uintptr_t)(r[10] - BPFRT_STACK_SIZE), 0, BPFRT_STACK_SIZE);
+#endif
         JUMP(ip->imm);
     }
     CASE(EXIT)
