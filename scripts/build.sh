@@ -15,7 +15,7 @@ case "$kind" in
   sanitize)
     dir="$root/build-san"
     cmake -S "$root" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 \
-      -DBPFRT_SANITIZE=ON -DBPFRT_FUZZ=ON -DBPFRT_BENCH=OFF >/dev/null ;;
+      -DBPFRT_SANITIZE=ON -DBPFRT_FUZZ=ON -DBPFRT_FUZZ_SECONDS=60 -DBPFRT_BENCH=OFF >/dev/null ;;
   portable)
     dir="$root/build-portable"
     cmake -S "$root" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
