@@ -93,27 +93,36 @@ static int fuse_jcc_index(enum bpfrt_form f, bool *is_x)
     }
 }
 
+enum fuse_kind { FUSE_NONE, FUSE_ALU2, FUSE_LDX_ALU, FUSE_ADD_JCC };
+
 /* The superinstruction for the pair (a, b), or NULL. See vm_internal.h. */
 static const void *fuse_pair(const struct vm_handlers *h, const struct bpfrt_decoded *a,
-                             const struct bpfrt_decoded *b)
+                             const struct bpfrt_decoded *b, enum fuse_kind *kind)
 {
+    *kind = FUSE_NONE;
     const struct bpfrt_form_info *fb = bpfrt_form_info(b->form);
     bool b_is_x = fb->shape == BPFRT_SHAPE_ALU_X;
     int ia = fuse_alu_index(a->form), ib = fuse_alu_index(b->form);
     /* Same destination, and the second does not read it as its source. */
-    if (ia >= 0 && ib >= 0 && b->dst == a->dst && !(b_is_x && b->src == a->dst))
+    if (ia >= 0 && ib >= 0 && b->dst == a->dst && !(b_is_x && b->src == a->dst)) {
+        *kind = FUSE_ALU2;
         return h->alu2[ia][ib];
+    }
     int il = fuse_ldx_index(a->form);
-    if (il >= 0 && ib >= 0 && b_is_x && b->src == a->dst && b->dst != a->dst)
+    if (il >= 0 && ib >= 0 && b_is_x && b->src == a->dst && b->dst != a->dst) {
+        *kind = FUSE_LDX_ALU;
         return h->ldx_alu[il][ib];
+    }
     bool jx;
     int ij = fuse_jcc_index(b->form, &jx);
     int first = a->form == BPFRT_FORM_ADD_K ? 0 : a->form == BPFRT_FORM_ADD_X ? 1 : -1;
     if (first >= 0 && ij >= 0) {
+        *kind = FUSE_ADD_JCC;
         if (b->dst == a->dst)
             return h->add_jcc[first][ij][jx ? VM_FS_XL : VM_FS_KL];
         if (jx && b->src == a->dst)
             return h->add_jcc[first][ij][VM_FS_XR];
+        *kind = FUSE_NONE;
     }
     return NULL;
 }
@@ -139,8 +148,15 @@ static struct vm_op *predecode(const struct bpfrt_vm *vm, const struct vm_handle
             ops[pc + 1].imm64 = d.imm64;
         }
         if (h->alu2 && prev_pc + 1 == pc) {
-            const void *fused = fuse_pair(h, &prev, &d);
-            if (fused)
+            enum fuse_kind kind, next_kind = FUSE_NONE;
+            const void *fused = fuse_pair(h, &prev, &d, &kind);
+            /* A load's use that also heads a chain on its own register: fusing the chain keeps
+             * the (usually loop-carried) register in a host register, which matters more. */
+            struct bpfrt_decoded next;
+            if (kind == FUSE_LDX_ALU && d.slots == 1 &&
+                bpfrt_isa_decode(vm->insns, vm->n, pc + 1, &next, NULL) == 0)
+                fuse_pair(h, &d, &next, &next_kind);
+            if (fused && next_kind != FUSE_ALU2)
                 ops[prev_pc].h = fused;
         }
         prev = d;
