@@ -6,7 +6,8 @@ packages=(
   cmake ninja-build gcc make   # build
   clang-14 llvm-14             # BPF target for examples/benchmarks, llvm-objcopy, libFuzzer
   libclang-rt-14-dev           # sanitizer and libFuzzer runtimes for clang
-  linux-libc-dev               # UAPI headers (linux/bpf.h)
+  linux-libc-dev               # UAPI headers (linux/bpf.h, linux/btf.h)
+  libelf-dev                   # ELF object files (src/elf)
 )
 
 missing=()

@@ -75,6 +75,7 @@ static void usage(FILE *f)
           "  disasm FILE.bin|FILE.s      print the instructions of a program\n"
           "  run [OPTIONS] PROGRAM       run a program (.s or .bin) and print r0\n"
           "  test-data [OPTIONS] PATH... run conformance-format .data tests\n"
+          "  objdump [--json] OBJ.o      list the programs and maps of an eBPF object\n"
           "\n"
           "'bpfrt COMMAND --help' describes each command.\n",
           f);
@@ -95,10 +96,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {
-        {"asm", cmd_asm},
-        {"disasm", cmd_disasm},
-        {"run", cmd_run},
-        {"test-data", cmd_test_data},
+        {"asm", cmd_asm},         {"disasm", cmd_disasm},
+        {"run", cmd_run},         {"test-data", cmd_test_data},
+        {"objdump", cmd_objdump},
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)

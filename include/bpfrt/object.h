@@ -1,0 +1,100 @@
+/* bpfrt object model: what an eBPF ELF object says (program and map specs), before anything
+ * is created. The verifier reads specs; the runtime turns them into live objects. */
+#ifndef BPFRT_OBJECT_H
+#define BPFRT_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfrt/isa.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Program and map types and attach types use Linux's numbering (enum bpf_prog_type,
+ * enum bpf_map_type, enum bpf_attach_type in linux/bpf.h). */
+#define BPFRT_PROG_TYPE_UNSPEC 0u
+
+/* Where a map spec comes from. */
+enum bpfrt_map_origin {
+    BPFRT_MAP_LEGACY,      /* struct bpf_map_def (and longer variants) in "maps*" sections */
+    BPFRT_MAP_BTF,         /* BTF-defined in ".maps" */
+    BPFRT_MAP_GLOBAL_DATA, /* .data, .rodata, .bss and their .NAME variants */
+};
+
+struct bpfrt_map_spec {
+    char *name;
+    char *section;
+    enum bpfrt_map_origin origin;
+    uint32_t type, key_size, value_size, max_entries, map_flags;
+    uint32_t pinning;     /* 0 none, 1 LIBBPF_PIN_BY_NAME (legacy iproute2 values kept) */
+    uint32_t id;          /* iproute2/Cilium legacy "id" field (0 if absent) */
+    int inner_map;        /* index of the inner map spec, or -1 */
+    uint32_t key_type_id; /* BTF type ids, 0 when unknown */
+    uint32_t value_type_id;
+    uint8_t *initial; /* initial contents (global data), NULL if none */
+    size_t initial_size;
+    size_t section_offset; /* where the definition or data starts in its section */
+};
+
+/* A line of source for an instruction (from .BTF.ext line_info). */
+struct bpfrt_source_line {
+    const char *file;
+    const char *text;
+    uint32_t line, col;
+};
+
+struct bpfrt_prog_spec {
+    char *name;
+    char *section;
+    uint32_t type;                 /* Linux enum bpf_prog_type (0: unspecified) */
+    uint32_t expected_attach_type; /* Linux enum bpf_attach_type */
+    bool autoload;
+    /* The program's own code followed by the subprograms it calls, relocated: map references are
+     * lddw src 5 (map index) and src 6 (map index, offset in next imm); calls and function
+     * addresses point at the appended subprograms. */
+    struct bpfrt_insn *insns;
+    size_t insn_cnt;
+    size_t own_insn_cnt;   /* slots of the program's own function */
+    size_t section_offset; /* byte offset of the function in its section */
+};
+
+struct bpfrt_object {
+    char *name; /* file name without directories and ".o" */
+    char *path;
+    struct bpfrt_prog_spec *progs;
+    size_t prog_cnt;
+    struct bpfrt_map_spec *maps;
+    size_t map_cnt;
+    char *license;
+    uint32_t kern_version;
+    struct bpfrt_object_private *priv; /* BTF, line info, section data */
+};
+
+/* Opens an eBPF ELF object from a file. Returns NULL with diag "FILE: problem" when the file is
+ * not a well-formed relocatable little-endian eBPF object or cannot be linked. */
+struct bpfrt_object *bpfrt_object_open_file(const char *path, struct bpfrt_diag *diag);
+
+/* As bpfrt_object_open_file, from memory (the bytes are copied); NAME is used in messages. */
+struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const char *name,
+                                           struct bpfrt_diag *diag);
+
+/* Frees an object (NULL is fine). */
+void bpfrt_object_close(struct bpfrt_object *obj);
+
+/* Linux program type and expected attach type for a section name, by libbpf's conventions and
+ * the older ones found in real objects. Returns false (type 0) for an unknown name. */
+bool bpfrt_section_prog_type(const char *section, uint32_t *type, uint32_t *attach_type);
+
+/* Name of a Linux program type ("xdp", "sched_cls", ...) or "unspec". */
+const char *bpfrt_prog_type_name(uint32_t type);
+
+/* Name of a Linux map type ("hash", "array", ...) or "unknown". */
+const char *bpfrt_map_type_name(uint32_t type);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,123 @@
+/* bpfrt objdump: what an eBPF object file contains (programs, maps, disassembly). */
+#include <stdio.h>
+#include <string.h>
+
+#include "bpfrt/object.h"
+#include "cli.h"
+
+static void print_text(const struct bpfrt_object *obj, bool disasm)
+{
+    printf("object %s: %zu program%s, %zu map%s, license %s\n", obj->name, obj->prog_cnt,
+           obj->prog_cnt == 1 ? "" : "s", obj->map_cnt, obj->map_cnt == 1 ? "" : "s",
+           obj->license ? obj->license : "(none)");
+    for (size_t i = 0; i < obj->map_cnt; i++) {
+        const struct bpfrt_map_spec *m = &obj->maps[i];
+        printf("map %zu: %s  type %s  key %u  value %u  max_entries %u  flags 0x%x  section %s\n",
+               i, m->name, bpfrt_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
+               m->map_flags, m->section);
+    }
+    for (size_t i = 0; i < obj->prog_cnt; i++) {
+        const struct bpfrt_prog_spec *p = &obj->progs[i];
+        printf("program %s  section %s  type %s  attach %u  insns %zu (own %zu)\n", p->name,
+               p->section, bpfrt_prog_type_name(p->type), p->expected_attach_type, p->insn_cnt,
+               p->own_insn_cnt);
+        if (!disasm)
+            continue;
+        char text[128];
+        for (size_t pc = 0; pc < p->insn_cnt;) {
+            int slots = bpfrt_disasm_insn(p->insns, p->insn_cnt, pc, text, sizeof(text));
+            printf("%7zu: %s\n", pc, text);
+            pc += slots > 0 ? (size_t)slots : 1;
+        }
+    }
+}
+
+static void print_json(const struct bpfrt_object *obj, bool disasm)
+{
+    printf("{\"name\":");
+    json_str(stdout, obj->name);
+    printf(",\"license\":");
+    json_str(stdout, obj->license ? obj->license : "");
+    printf(",\"maps\":[");
+    for (size_t i = 0; i < obj->map_cnt; i++) {
+        const struct bpfrt_map_spec *m = &obj->maps[i];
+        printf("%s{\"name\":", i ? "," : "");
+        json_str(stdout, m->name);
+        printf(",\"section\":");
+        json_str(stdout, m->section);
+        printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,"
+               "\"flags\":%u,\"pinning\":%u,\"inner_map\":%d}",
+               bpfrt_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
+               m->map_flags, m->pinning, m->inner_map);
+    }
+    printf("],\"programs\":[");
+    for (size_t i = 0; i < obj->prog_cnt; i++) {
+        const struct bpfrt_prog_spec *p = &obj->progs[i];
+        printf("%s{\"name\":", i ? "," : "");
+        json_str(stdout, p->name);
+        printf(",\"section\":");
+        json_str(stdout, p->section);
+        printf(",\"type\":\"%s\",\"attach_type\":%u,\"insns\":%zu,\"own_insns\":%zu",
+               bpfrt_prog_type_name(p->type), p->expected_attach_type, p->insn_cnt,
+               p->own_insn_cnt);
+        if (disasm) {
+            printf(",\"disasm\":[");
+            char text[128];
+            for (size_t pc = 0; pc < p->insn_cnt;) {
+                int slots = bpfrt_disasm_insn(p->insns, p->insn_cnt, pc, text, sizeof(text));
+                printf("%s{\"pc\":%zu,\"text\":", pc ? "," : "", pc);
+                json_str(stdout, text);
+                putchar('}');
+                pc += slots > 0 ? (size_t)slots : 1;
+            }
+            putchar(']');
+        }
+        putchar('}');
+    }
+    printf("]}\n");
+}
+
+int cmd_objdump(int argc, char **argv)
+{
+    const char *in = NULL;
+    bool json = false, disasm = true;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            puts("usage: bpfrt objdump [--json] [--no-disasm] OBJ.o\n"
+                 "Lists the programs (section, name, type, attach type, instructions) and maps\n"
+                 "(type, key and value sizes, max entries, flags) of an eBPF object file, and\n"
+                 "disassembles each program after relocation (subprograms appended).");
+            return 0;
+        } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
+            json = true;
+        } else if (strcmp(argv[i], "--no-disasm") == 0) {
+            disasm = false;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("objdump: unknown option '%s'", argv[i]);
+            return 2;
+        } else if (!in) {
+            in = argv[i];
+        } else {
+            cli_error("objdump: more than one input file");
+            return 2;
+        }
+    }
+    if (!in) {
+        cli_error("objdump: missing OBJ.o (usage: bpfrt objdump [--json] OBJ.o)");
+        return 2;
+    }
+    struct bpfrt_diag diag;
+    struct bpfrt_object *obj = bpfrt_object_open_file(in, &diag);
+    if (!obj) {
+        if (json)
+            json_error(diag.msg);
+        cli_error("%s", diag.msg);
+        return 1;
+    }
+    if (json)
+        print_json(obj, disasm);
+    else
+        print_text(obj, disasm);
+    bpfrt_object_close(obj);
+    return 0;
+}
