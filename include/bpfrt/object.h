@@ -57,8 +57,9 @@ struct bpfrt_prog_spec {
      * addresses point at the appended subprograms. */
     struct bpfrt_insn *insns;
     size_t insn_cnt;
-    size_t own_insn_cnt;   /* slots of the program's own function */
-    size_t section_offset; /* byte offset of the function in its section */
+    size_t own_insn_cnt;             /* slots of the program's own function */
+    size_t section_offset;           /* byte offset of the function in its section */
+    struct bpfrt_prog_private *priv; /* where each appended function came from */
 };
 
 struct bpfrt_object {
@@ -80,6 +81,14 @@ struct bpfrt_object *bpfrt_object_open_file(const char *path, struct bpfrt_diag 
 /* As bpfrt_object_open_file, from memory (the bytes are copied); NAME is used in messages. */
 struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const char *name,
                                            struct bpfrt_diag *diag);
+
+/* The C source line of instruction INSN of program PROG (from .BTF.ext line info). Returns
+ * false when the object has no line info for it. */
+bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t insn,
+                            struct bpfrt_source_line *out);
+
+/* The object's BTF (NULL when it has none or it did not parse); see bpfrt/btf.h. */
+const struct bpfrt_btf *bpfrt_object_btf(const struct bpfrt_object *obj);
 
 /* Frees an object (NULL is fine). */
 void bpfrt_object_close(struct bpfrt_object *obj);

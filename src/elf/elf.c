@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfrt/btf.h"
 #include "bpfrt/object.h"
 #include "isa/isa_internal.h"
 #include "platform/platform.h"
@@ -27,6 +28,20 @@
 struct bpfrt_object_private {
     uint8_t *image; /* the file's bytes; libelf reads from here */
     size_t image_size;
+    struct bpfrt_btf *btf;     /* NULL when absent or malformed (and not needed) */
+    struct bpfrt_btf_ext *ext; /* line and function info, NULL when absent */
+};
+
+/* One function copied into a program: where it starts there, and where it came from. */
+struct prog_part {
+    size_t start;        /* instruction index in the program */
+    size_t sec_insn_off; /* instruction index in its section */
+    char *section;
+};
+
+struct bpfrt_prog_private {
+    struct prog_part *parts;
+    size_t part_cnt;
 };
 
 /* One section as the loader sees it. */
@@ -386,22 +401,183 @@ static int read_data_section(struct loader *l, size_t si)
     return 0;
 }
 
-/* BTF-defined maps: one spec per symbol in .maps; their attributes come from BTF. */
+/* __uint(name, N) is `int (*name)[N]`: a pointer to an array of N elements. */
+static int btf_uint(struct loader *l, const char *map, const char *field, uint32_t type,
+                    uint32_t *out)
+{
+    const struct bpfrt_btf *btf = l->obj->priv->btf;
+    const struct btf_type *t = bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, type));
+    const struct btf_type *a =
+        t && bpfrt_btf_kind(t) == BTF_KIND_PTR
+            ? bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, t->type))
+            : NULL;
+    if (!a || bpfrt_btf_kind(a) != BTF_KIND_ARRAY)
+        return fail(l, "map '%s': field '%s' is not declared with __uint()", map, field);
+    *out = bpfrt_btf_array(a)->nelems;
+    return 0;
+}
+
+/* __type(name, T) is `T *name`: the pointed-to type. */
+static int btf_type_of(struct loader *l, const char *map, const char *field, uint32_t type,
+                       uint32_t *id, uint32_t *size)
+{
+    const struct bpfrt_btf *btf = l->obj->priv->btf;
+    const struct btf_type *t = bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, type));
+    if (!t || bpfrt_btf_kind(t) != BTF_KIND_PTR)
+        return fail(l, "map '%s': field '%s' is not declared with __type()", map, field);
+    int64_t sz = bpfrt_btf_type_size(btf, t->type);
+    if (sz < 0 || sz > UINT32_MAX)
+        return fail(l, "map '%s': field '%s' has a type without a size", map, field);
+    *id = t->type;
+    *size = (uint32_t)sz;
+    return 0;
+}
+
+static int parse_btf_map_def(struct loader *l, size_t mi, uint32_t struct_id, int depth);
+
+/* __array(values, struct inner): `struct inner *values[]`; the inner map's definition. */
+static int btf_inner_map(struct loader *l, size_t mi, uint32_t type, int depth)
+{
+    const struct bpfrt_btf *btf = l->obj->priv->btf;
+    const char *outer = l->obj->maps[mi].name;
+    const struct btf_type *a = bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, type));
+    if (!a || bpfrt_btf_kind(a) != BTF_KIND_ARRAY)
+        return fail(l, "map '%s': field 'values' is not declared with __array()", outer);
+    const struct btf_type *p =
+        bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, bpfrt_btf_array(a)->type));
+    if (!p || bpfrt_btf_kind(p) != BTF_KIND_PTR)
+        return fail(l, "map '%s': 'values' elements are not pointers", outer);
+    uint32_t target = bpfrt_btf_skip_modifiers(btf, p->type);
+    const struct btf_type *st = bpfrt_btf_type_by_id(btf, target);
+    if (!st || bpfrt_btf_kind(st) != BTF_KIND_STRUCT)
+        return 0; /* program array initial values: pointers to functions */
+    if (depth > 0)
+        return fail(l, "map '%s': maps nested more than one level deep", outer);
+    char name[300];
+    snprintf(name, sizeof(name), "%s.inner", outer);
+    struct bpfrt_map_spec *m = new_map(l);
+    if (!m || !(m->name = dup_str(name)) || !(m->section = dup_str(".maps")))
+        return fail(l, "out of memory");
+    m->origin = BPFRT_MAP_BTF;
+    m->section_offset = SIZE_MAX; /* not a symbol of its own */
+    size_t inner = l->obj->map_cnt - 1;
+    l->obj->maps[mi].inner_map = (int)inner;
+    return parse_btf_map_def(l, inner, target, depth + 1);
+}
+
+/* A BTF map definition: a struct whose members say type, key, value, max_entries, ... */
+static int parse_btf_map_def(struct loader *l, size_t mi, uint32_t struct_id, int depth)
+{
+    const struct bpfrt_btf *btf = l->obj->priv->btf;
+    const struct btf_type *st = bpfrt_btf_type_by_id(btf, struct_id);
+    const char *name = l->obj->maps[mi].name;
+    if (!st || bpfrt_btf_kind(st) != BTF_KIND_STRUCT)
+        return fail(l, "map '%s': its BTF definition is not a struct", name);
+    const struct btf_member *mem = bpfrt_btf_members(st);
+    for (unsigned i = 0; i < bpfrt_btf_vlen(st); i++) {
+        const char *field = bpfrt_btf_str(btf, mem[i].name_off);
+        struct bpfrt_map_spec *m = &l->obj->maps[mi];
+        uint32_t v = 0, id = 0;
+        int rc = 0;
+        if (!field)
+            return fail(l, "map '%s': member %u has no name", name, i);
+        if (strcmp(field, "type") == 0)
+            rc = btf_uint(l, name, field, mem[i].type, &m->type);
+        else if (strcmp(field, "max_entries") == 0)
+            rc = btf_uint(l, name, field, mem[i].type, &m->max_entries);
+        else if (strcmp(field, "map_flags") == 0)
+            rc = btf_uint(l, name, field, mem[i].type, &m->map_flags);
+        else if (strcmp(field, "pinning") == 0)
+            rc = btf_uint(l, name, field, mem[i].type, &m->pinning);
+        else if (strcmp(field, "key_size") == 0 || strcmp(field, "value_size") == 0) {
+            rc = btf_uint(l, name, field, mem[i].type, &v);
+            *(field[0] == 'k' ? &m->key_size : &m->value_size) = v;
+        } else if (strcmp(field, "key") == 0) {
+            rc = btf_type_of(l, name, field, mem[i].type, &id, &v);
+            m->key_type_id = id;
+            m->key_size = v;
+        } else if (strcmp(field, "value") == 0) {
+            rc = btf_type_of(l, name, field, mem[i].type, &id, &v);
+            m->value_type_id = id;
+            m->value_size = v;
+        } else if (strcmp(field, "values") == 0) {
+            rc = btf_inner_map(l, mi, mem[i].type, depth);
+        } else if (strcmp(field, "numa_node") == 0 || strcmp(field, "map_extra") == 0) {
+            rc = btf_uint(l, name, field, mem[i].type, &v);
+        } else {
+            return fail(l, "map '%s': unknown map attribute '%s'", name, field);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    /* Map-in-map and program arrays hold 4-byte ids. */
+    struct bpfrt_map_spec *m = &l->obj->maps[mi];
+    if ((m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || m->type == BPF_MAP_TYPE_HASH_OF_MAPS ||
+         m->type == BPF_MAP_TYPE_PROG_ARRAY) &&
+        m->value_size == 0)
+        m->value_size = 4;
+    return 0;
+}
+
+/* BTF-defined maps: one spec per variable of the ".maps" DATASEC. */
 static int read_btf_maps(struct loader *l, size_t si)
 {
-    for (size_t i = 1; i < l->sym_cnt; i++) {
-        GElf_Sym sym;
-        const char *name;
-        if (get_sym(l, i, &sym, &name) < 0)
-            return -1;
-        if (sym.st_shndx != si || GELF_ST_TYPE(sym.st_info) == STT_SECTION)
-            continue;
+    const struct bpfrt_btf *btf = l->obj->priv->btf;
+    if (!btf)
+        return fail(l, "section '.maps' defines maps, but the object has no usable .BTF");
+    int32_t ds = bpfrt_btf_datasec_find(btf, ".maps");
+    if (ds < 0)
+        return fail(l, "no DATASEC '.maps' in BTF for the '.maps' section");
+    const struct btf_type *sec = bpfrt_btf_type_by_id(btf, (uint32_t)ds);
+    const struct btf_var_secinfo *vs = bpfrt_btf_var_secinfos(sec);
+    for (unsigned i = 0; i < bpfrt_btf_vlen(sec); i++) {
+        const struct btf_type *var = bpfrt_btf_type_by_id(btf, vs[i].type);
+        if (!var || bpfrt_btf_kind(var) != BTF_KIND_VAR)
+            return fail(l, "DATASEC '.maps' entry %u is not a variable", i);
+        const char *name = bpfrt_btf_name(btf, vs[i].type);
         struct bpfrt_map_spec *m = new_map(l);
-        if (!m || !(m->name = dup_str(name)) || !(m->section = dup_str(".maps")))
+        if (!m || !(m->name = dup_str(name ? name : "?")) || !(m->section = dup_str(".maps")))
             return fail(l, "out of memory");
         m->origin = BPFRT_MAP_BTF;
-        m->section_offset = sym.st_value;
+        /* In a .o the DATASEC offsets may still be 0: the symbol table has the real ones. */
+        m->section_offset = vs[i].offset;
+        for (size_t k = 1; k < l->sym_cnt; k++) {
+            GElf_Sym sym;
+            const char *sname;
+            if (get_sym(l, k, &sym, &sname) < 0)
+                return -1;
+            if (sym.st_shndx == si && GELF_ST_TYPE(sym.st_info) != STT_SECTION &&
+                strcmp(sname, m->name) == 0)
+                m->section_offset = sym.st_value;
+        }
+        if (parse_btf_map_def(l, l->obj->map_cnt - 1, bpfrt_btf_skip_modifiers(btf, var->type), 0) <
+            0)
+            return -1;
     }
+    return 0;
+}
+
+/* .BTF and .BTF.ext: needed for BTF-defined maps; otherwise used for source lines when sound. */
+static int read_btf(struct loader *l)
+{
+    struct sec *btf_sec = NULL, *ext_sec = NULL;
+    bool needed = false;
+    for (size_t i = 1; i < l->shnum; i++) {
+        if (strcmp(l->secs[i].name, ".BTF") == 0)
+            btf_sec = &l->secs[i];
+        else if (strcmp(l->secs[i].name, ".BTF.ext") == 0)
+            ext_sec = &l->secs[i];
+        needed |= l->secs[i].kind == SEC_BTF_MAPS;
+    }
+    if (!btf_sec || !btf_sec->data || !btf_sec->data->d_buf)
+        return 0;
+    struct bpfrt_diag d;
+    l->obj->priv->btf = bpfrt_btf_parse(btf_sec->data->d_buf, btf_sec->data->d_size, &d);
+    if (!l->obj->priv->btf)
+        return needed ? fail(l, "%s", d.msg) : 0;
+    if (ext_sec && ext_sec->data && ext_sec->data->d_buf)
+        l->obj->priv->ext =
+            bpfrt_btf_ext_parse(ext_sec->data->d_buf, ext_sec->data->d_size, l->obj->priv->btf, &d);
     return 0;
 }
 
@@ -683,6 +859,15 @@ static int build_programs(struct loader *l)
             return -1;
         }
         struct bpfrt_prog_spec *p = &l->obj->progs[l->obj->prog_cnt++];
+        p->priv = calloc(1, sizeof(*p->priv));
+        if (p->priv && (p->priv->parts = calloc(b.part_cnt, sizeof(*p->priv->parts)))) {
+            p->priv->part_cnt = b.part_cnt;
+            for (size_t k = 0; k < b.part_cnt; k++) {
+                p->priv->parts[k].start = b.parts[k].start;
+                p->priv->parts[k].sec_insn_off = b.parts[k].f->off / 8;
+                p->priv->parts[k].section = dup_str(l->secs[b.parts[k].f->sec].name);
+            }
+        }
         p->name = dup_str(f->name);
         p->section = dup_str(l->secs[f->sec].name);
         p->insns = b.insns;
@@ -750,7 +935,8 @@ struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const 
         goto err;
     }
     if (read_sections(&l) < 0 || classify_sections(&l) < 0 || check_symbols(&l) < 0 ||
-        collect_functions(&l) < 0 || read_maps(&l) < 0 || build_programs(&l) < 0)
+        read_btf(&l) < 0 || collect_functions(&l) < 0 || read_maps(&l) < 0 ||
+        build_programs(&l) < 0)
         goto err;
     free(l.funcs);
     free(l.secs);
@@ -781,6 +967,12 @@ void bpfrt_object_close(struct bpfrt_object *obj)
     if (!obj)
         return;
     for (size_t i = 0; i < obj->prog_cnt; i++) {
+        struct bpfrt_prog_private *pp = obj->progs[i].priv;
+        for (size_t k = 0; pp && k < pp->part_cnt; k++)
+            free(pp->parts[k].section);
+        if (pp)
+            free(pp->parts);
+        free(pp);
         free(obj->progs[i].name);
         free(obj->progs[i].section);
         free(obj->progs[i].insns);
@@ -795,8 +987,39 @@ void bpfrt_object_close(struct bpfrt_object *obj)
     free(obj->license);
     free(obj->name);
     free(obj->path);
-    if (obj->priv)
+    if (obj->priv) {
         free(obj->priv->image);
+        bpfrt_btf_ext_free(obj->priv->ext);
+        bpfrt_btf_free(obj->priv->btf);
+    }
     free(obj->priv);
     free(obj);
+}
+
+const struct bpfrt_btf *bpfrt_object_btf(const struct bpfrt_object *obj)
+{
+    return obj && obj->priv ? obj->priv->btf : NULL;
+}
+
+bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t insn,
+                            struct bpfrt_source_line *out)
+{
+    if (!obj || prog >= obj->prog_cnt || !obj->priv->ext || !obj->progs[prog].priv)
+        return false;
+    const struct bpfrt_prog_private *pp = obj->progs[prog].priv;
+    const struct prog_part *part = NULL;
+    for (size_t k = 0; k < pp->part_cnt; k++)
+        if (pp->parts[k].start <= insn && (!part || pp->parts[k].start > part->start))
+            part = &pp->parts[k];
+    if (!part)
+        return false;
+    const struct bpfrt_btf_line *ln = bpfrt_btf_ext_line_for(
+        obj->priv->ext, part->section, (uint32_t)(part->sec_insn_off + insn - part->start));
+    if (!ln)
+        return false;
+    out->file = ln->file;
+    out->text = ln->line_text;
+    out->line = ln->line;
+    out->col = ln->col;
+    return true;
 }

@@ -24,7 +24,17 @@ static void print_text(const struct bpfrt_object *obj, bool disasm)
         if (!disasm)
             continue;
         char text[128];
+        const char *last_file = NULL;
+        uint32_t last_line = 0;
         for (size_t pc = 0; pc < p->insn_cnt;) {
+            struct bpfrt_source_line src;
+            if (bpfrt_prog_source_line(obj, i, pc, &src) &&
+                (src.line != last_line || src.file != last_file)) {
+                const char *base = strrchr(src.file, '/');
+                printf("; %s  [%s:%u]\n", src.text, base ? base + 1 : src.file, src.line);
+                last_file = src.file;
+                last_line = src.line;
+            }
             int slots = bpfrt_disasm_insn(p->insns, p->insn_cnt, pc, text, sizeof(text));
             printf("%7zu: %s\n", pc, text);
             pc += slots > 0 ? (size_t)slots : 1;
@@ -67,6 +77,13 @@ static void print_json(const struct bpfrt_object *obj, bool disasm)
                 int slots = bpfrt_disasm_insn(p->insns, p->insn_cnt, pc, text, sizeof(text));
                 printf("%s{\"pc\":%zu,\"text\":", pc ? "," : "", pc);
                 json_str(stdout, text);
+                struct bpfrt_source_line src;
+                if (bpfrt_prog_source_line(obj, i, pc, &src)) {
+                    printf(",\"file\":");
+                    json_str(stdout, src.file);
+                    printf(",\"line\":%u,\"source\":", src.line);
+                    json_str(stdout, src.text);
+                }
                 putchar('}');
                 pc += slots > 0 ? (size_t)slots : 1;
             }
@@ -86,7 +103,8 @@ int cmd_objdump(int argc, char **argv)
             puts("usage: bpfrt objdump [--json] [--no-disasm] OBJ.o\n"
                  "Lists the programs (section, name, type, attach type, instructions) and maps\n"
                  "(type, key and value sizes, max entries, flags) of an eBPF object file, and\n"
-                 "disassembles each program after relocation (subprograms appended).");
+                 "disassembles each program after relocation (subprograms appended), with the\n"
+                 "C source lines from BTF line info when the object was built with -g.");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
             json = true;
