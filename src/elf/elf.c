@@ -257,6 +257,22 @@ static const char *const helper_names[] = {
 #undef BPFRT_HELPER_NAME
 };
 
+/* Is NAME a variable of the ".kconfig" DATASEC (extern ... __kconfig)? */
+static bool is_kconfig_extern(const struct bpfrt_btf *btf, const char *name)
+{
+    int32_t ds = bpfrt_btf_datasec_find(btf, ".kconfig");
+    if (ds < 0)
+        return false;
+    const struct btf_type *sec = bpfrt_btf_type_by_id(btf, (uint32_t)ds);
+    const struct btf_var_secinfo *vs = bpfrt_btf_var_secinfos(sec);
+    for (unsigned i = 0; i < bpfrt_btf_vlen(sec); i++) {
+        const char *vn = bpfrt_btf_name(btf, vs[i].type);
+        if (vn && strcmp(vn, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 static int helper_id(const char *name)
 {
     for (size_t i = 1; i < sizeof(helper_names) / sizeof(helper_names[0]); i++)
@@ -678,6 +694,9 @@ static int relocate_part(struct loader *l, struct build *b, struct func *f, size
         if (sym.st_shndx == SHN_UNDEF) {
             if (GELF_ST_BIND(sym.st_info) == STB_WEAK && in->code == 0x18)
                 continue; /* weak extern left unresolved reads as 0 */
+            const struct bpfrt_btf *btf = l->obj->priv->btf;
+            if (btf && is_kconfig_extern(btf, name))
+                return fail(l, "program '%s': not supported: %s (a .kconfig extern)", prog, name);
             int helper = in->code == 0x85 ? helper_id(name) : -1;
             if (helper > 0) { /* a helper declared as an extern function: call it by id */
                 in->src_reg = 0;

@@ -33,6 +33,9 @@ void json_str(FILE *f, const char *s);
 /* Prints {"error": MSG} on stdout (bpftool's --json convention). */
 void json_error(const char *msg);
 
+/* True when PATH starts with the ELF magic (an object file). */
+bool cli_is_elf(const char *path);
+
 /* True when ARG is -h or --help. */
 bool cli_is_help(const char *arg);
 

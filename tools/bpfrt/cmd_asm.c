@@ -79,7 +79,7 @@ int cmd_disasm(int argc, char **argv)
     bool json = false;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            puts("usage: bpfrt disasm [--json] FILE.bin|FILE.s\n"
+            puts("usage: bpfrt disasm [--json] FILE.bin|FILE.s|OBJ.o\n"
                  "Prints each instruction as 'INDEX: TEXT' in the assembler's syntax; slots\n"
                  "that are not valid instructions print as '.word 0x...' with the reason.\n"
                  "--json prints [{\"pc\", \"text\", \"error\"?}...].");
@@ -100,6 +100,8 @@ int cmd_disasm(int argc, char **argv)
         cli_error("disasm: missing input file (usage: bpfrt disasm FILE.bin)");
         return 2;
     }
+    if (cli_is_elf(in)) /* an object file: its programs, as objdump shows them */
+        return cmd_objdump(argc, argv);
     struct bpfrt_diag diag;
     struct bpfrt_insn *insns;
     size_t n;

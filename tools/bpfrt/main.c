@@ -50,6 +50,20 @@ int cli_check_text(const char *path, const char *data, size_t len, struct bpfrt_
     return -1;
 }
 
+bool cli_is_elf(const char *path)
+{
+    unsigned char magic[4] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t got = fread(magic, 1, 4, f);
+    fclose(f);
+    return got == 4 && memcmp(magic,
+                              "\x7f"
+                              "ELF",
+                              4) == 0;
+}
+
 int cli_load_program(const char *path, struct bpfrt_insn **insns, size_t *n,
                      struct bpfrt_diag *diag)
 {
