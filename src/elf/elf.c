@@ -64,7 +64,20 @@ struct func {
     bool global;
 };
 
+/* How a legacy map-in-map definition names its inner map. */
+struct legacy_ref {
+    enum {
+        LEGACY_NONE,
+        LEGACY_INNER_IDX_GLOBAL,
+        LEGACY_INNER_IDX_IN_SECTION,
+        LEGACY_INNER_ID
+    } kind;
+    uint32_t value;
+    size_t section, record;
+};
+
 struct loader {
+    struct legacy_ref *legacy_refs; /* parallel to obj->maps while reading them */
     const char *path;
     struct bpfrt_diag *diag;
     Elf *elf;
@@ -318,6 +331,11 @@ static int collect_functions(struct loader *l)
 static struct bpfrt_map_spec *new_map(struct loader *l)
 {
     struct bpfrt_object *o = l->obj;
+    struct legacy_ref *refs = realloc(l->legacy_refs, (o->map_cnt + 1) * sizeof(*refs));
+    if (!refs)
+        return NULL;
+    l->legacy_refs = refs;
+    memset(&refs[o->map_cnt], 0, sizeof(*refs));
     struct bpfrt_map_spec *m = realloc(o->maps, (o->map_cnt + 1) * sizeof(*m));
     if (!m)
         return NULL;
@@ -371,11 +389,70 @@ static int read_legacy_maps(struct loader *l, size_t si)
         m->value_size = f[2];
         m->max_entries = f[3];
         m->map_flags = f[4];
-        m->id = f[5];
-        m->pinning = f[6];
         m->section_offset = sym.st_value;
+        struct legacy_ref *ref = &l->legacy_refs[l->obj->map_cnt - 1];
+        ref->section = si;
+        ref->record = rec;
+        if (rec >= 9 * sizeof(uint32_t)) {
+            /* iproute2/Cilium struct bpf_elf_map: id, pinning, inner_id, inner_idx */
+            m->id = f[5];
+            m->pinning = f[6];
+            ref->kind = f[7] ? LEGACY_INNER_ID : LEGACY_INNER_IDX_IN_SECTION;
+            ref->value = f[7] ? f[7] : f[8];
+        } else if (rec >= 6 * sizeof(uint32_t)) {
+            /* samples/bpf's struct bpf_map_def: inner_map_idx, numa_node */
+            ref->kind = LEGACY_INNER_IDX_GLOBAL;
+            ref->value = f[5];
+        }
     }
-    /* iproute2's inner_idx (field 8) names the inner map by its index in the section. */
+    return 0;
+}
+
+/* Position of legacy map J among all legacy maps in (section, offset) order: how samples/bpf's
+ * inner_map_idx counts. */
+static uint32_t legacy_rank(const struct loader *l, size_t j)
+{
+    uint32_t rank = 0;
+    const struct legacy_ref *rj = &l->legacy_refs[j];
+    for (size_t k = 0; k < l->obj->map_cnt; k++) {
+        const struct legacy_ref *rk = &l->legacy_refs[k];
+        if (l->obj->maps[k].origin == BPFRT_MAP_LEGACY &&
+            (rk->section < rj->section ||
+             (rk->section == rj->section &&
+              l->obj->maps[k].section_offset < l->obj->maps[j].section_offset)))
+            rank++;
+    }
+    return rank;
+}
+
+/* Inner maps of legacy map-in-map definitions, once every legacy map is known. */
+static int resolve_legacy_inner_maps(struct loader *l)
+{
+    for (size_t i = 0; i < l->obj->map_cnt; i++) {
+        struct bpfrt_map_spec *m = &l->obj->maps[i];
+        const struct legacy_ref *ref = &l->legacy_refs[i];
+        if (m->origin != BPFRT_MAP_LEGACY ||
+            (m->type != BPF_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPF_MAP_TYPE_HASH_OF_MAPS))
+            continue;
+        long inner = -1;
+        for (size_t j = 0; j < l->obj->map_cnt; j++) {
+            const struct bpfrt_map_spec *c = &l->obj->maps[j];
+            if (c->origin != BPFRT_MAP_LEGACY || j == i)
+                continue;
+            if ((ref->kind == LEGACY_INNER_ID && c->id == ref->value) ||
+                (ref->kind == LEGACY_INNER_IDX_GLOBAL && legacy_rank(l, j) == ref->value) ||
+                (ref->kind == LEGACY_INNER_IDX_IN_SECTION &&
+                 strcmp(c->section, l->secs[ref->section].name) == 0 &&
+                 c->section_offset == (size_t)ref->value * ref->record))
+                inner = (long)j;
+        }
+        if (inner < 0)
+            return fail(l, "map '%s': its inner map (%s %u) does not exist", m->name,
+                        ref->kind == LEGACY_INNER_ID ? "id" : "index", ref->value);
+        m->inner_map = (int)inner;
+        if (m->value_size == 0) /* the values are map ids; samples/bpf left the size out */
+            m->value_size = 4;
+    }
     return 0;
 }
 
@@ -610,7 +687,7 @@ static int read_maps(struct loader *l)
         if (rc < 0)
             return -1;
     }
-    return 0;
+    return resolve_legacy_inner_maps(l);
 }
 
 /* The map a data or map symbol refers to, and the byte offset inside it. */
@@ -959,10 +1036,12 @@ struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const 
         goto err;
     free(l.funcs);
     free(l.secs);
+    free(l.legacy_refs);
     elf_end(l.elf);
     return obj;
 err:
     free(l.funcs);
+    free(l.legacy_refs);
     free(l.secs);
     if (l.elf)
         elf_end(l.elf);
