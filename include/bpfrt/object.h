@@ -24,6 +24,13 @@ enum bpfrt_map_origin {
     BPFRT_MAP_GLOBAL_DATA, /* .data, .rodata, .bss and their .NAME variants */
 };
 
+/* An initial entry of a program array or map-in-map (`.values = { ... }` with __array). */
+struct bpfrt_map_init {
+    uint32_t slot; /* key */
+    int prog;      /* index of the program spec, or -1 */
+    int map;       /* index of the map spec, or -1 */
+};
+
 struct bpfrt_map_spec {
     char *name;
     char *section;
@@ -34,7 +41,11 @@ struct bpfrt_map_spec {
     int inner_map;        /* index of the inner map spec, or -1 */
     uint32_t key_type_id; /* BTF type ids, 0 when unknown */
     uint32_t value_type_id;
-    uint8_t *initial; /* initial contents (global data), NULL if none */
+    struct bpfrt_map_init *inits; /* initial entries (__array values), init_cnt of them */
+    size_t init_cnt;
+    uint32_t def_size;      /* BTF maps: size of the definition in .maps */
+    uint32_t values_offset; /* BTF maps: offset of the `values` member, 0 if none */
+    uint8_t *initial;       /* initial contents (global data), NULL if none */
     size_t initial_size;
     size_t section_offset; /* where the definition or data starts in its section */
 };

@@ -594,6 +594,7 @@ static int parse_btf_map_def(struct loader *l, size_t mi, uint32_t struct_id, in
             m->value_type_id = id;
             m->value_size = v;
         } else if (strcmp(field, "values") == 0) {
+            m->values_offset = bpfrt_btf_member_bit_offset(st, i) / 8;
             rc = btf_inner_map(l, mi, mem[i].type, depth);
         } else if (strcmp(field, "numa_node") == 0 || strcmp(field, "map_extra") == 0) {
             rc = btf_uint(l, name, field, mem[i].type, &v);
@@ -978,6 +979,65 @@ static int build_programs(struct loader *l)
     return 0;
 }
 
+/* `.values = { prog, ... }` in .maps: relocations name programs or maps per slot. */
+static int read_map_inits(struct loader *l)
+{
+    for (size_t si = 1; si < l->shnum; si++) {
+        struct sec *s = &l->secs[si];
+        if (s->kind != SEC_BTF_MAPS)
+            continue;
+        for (size_t r = 0; r < s->rel_cnt; r++) {
+            GElf_Rel rel;
+            GElf_Sym sym;
+            const char *name;
+            if (!get_rel(s, r, &rel))
+                return fail(l, "section '.maps': unreadable relocation %zu", r);
+            if (get_sym(l, GELF_R_SYM(rel.r_info), &sym, &name) < 0)
+                return -1;
+            struct bpfrt_map_spec *m = NULL;
+            for (size_t i = 0; i < l->obj->map_cnt && !m; i++) {
+                struct bpfrt_map_spec *c = &l->obj->maps[i];
+                /* `values` is a flexible array: the definition extends past its struct size */
+                uint64_t extent =
+                    c->values_offset ? c->values_offset + 8ull * c->max_entries : c->def_size;
+                if (c->origin == BPFRT_MAP_BTF && c->section_offset != SIZE_MAX &&
+                    rel.r_offset >= c->section_offset && rel.r_offset < c->section_offset + extent)
+                    m = c;
+            }
+            if (!m || !m->values_offset || rel.r_offset < m->section_offset + m->values_offset ||
+                (rel.r_offset - m->section_offset - m->values_offset) % 8)
+                return fail(l,
+                            "section '.maps': relocation of '%s' at offset %llu is not in a "
+                            "map's `values`",
+                            name, (unsigned long long)rel.r_offset);
+            struct bpfrt_map_init init = {
+                .slot = (uint32_t)((rel.r_offset - m->section_offset - m->values_offset) / 8),
+                .prog = -1,
+                .map = -1};
+            if (init.slot >= m->max_entries)
+                return fail(l, "map '%s': initial value for slot %u beyond max_entries %u", m->name,
+                            init.slot, m->max_entries);
+            for (size_t i = 0; i < l->obj->prog_cnt; i++)
+                if (strcmp(l->obj->progs[i].name, name) == 0)
+                    init.prog = (int)i;
+            for (size_t i = 0; i < l->obj->map_cnt && init.prog < 0; i++)
+                if (strcmp(l->obj->maps[i].name, name) == 0)
+                    init.map = (int)i;
+            if (init.prog < 0 && init.map < 0)
+                return fail(l,
+                            "map '%s': slot %u refers to '%s', which is neither a program "
+                            "nor a map",
+                            m->name, init.slot, name);
+            struct bpfrt_map_init *n = realloc(m->inits, (m->init_cnt + 1) * sizeof(*n));
+            if (!n)
+                return fail(l, "out of memory");
+            m->inits = n;
+            m->inits[m->init_cnt++] = init;
+        }
+    }
+    return 0;
+}
+
 /* Symbols must not be bizarre even when unused: the loader refuses what libbpf refuses. */
 static int check_symbols(struct loader *l)
 {
@@ -1032,7 +1092,7 @@ struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const 
     }
     if (read_sections(&l) < 0 || classify_sections(&l) < 0 || check_symbols(&l) < 0 ||
         read_btf(&l) < 0 || collect_functions(&l) < 0 || read_maps(&l) < 0 ||
-        build_programs(&l) < 0)
+        build_programs(&l) < 0 || read_map_inits(&l) < 0)
         goto err;
     free(l.funcs);
     free(l.secs);
@@ -1079,6 +1139,7 @@ void bpfrt_object_close(struct bpfrt_object *obj)
         free(obj->maps[i].name);
         free(obj->maps[i].section);
         free(obj->maps[i].initial);
+        free(obj->maps[i].inits);
     }
     free(obj->progs);
     free(obj->maps);

@@ -2,8 +2,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpfrt/btf.h"
 #include "bpfrt/object.h"
 #include "cli.h"
+
+/* C spelling of BTF type ID of OBJ ("" when unknown). */
+static const char *type_name(const struct bpfrt_object *obj, uint32_t id, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (id && bpfrt_object_btf(obj))
+        bpfrt_btf_type_name(bpfrt_object_btf(obj), id, buf, len);
+    return buf;
+}
 
 static void print_text(const struct bpfrt_object *obj, bool disasm)
 {
@@ -15,6 +25,17 @@ static void print_text(const struct bpfrt_object *obj, bool disasm)
         printf("map %zu: %s  type %s  key %u  value %u  max_entries %u  flags 0x%x  section %s\n",
                i, m->name, bpfrt_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
                m->map_flags, m->section);
+        char kt[128], vt[128];
+        if (m->key_type_id || m->value_type_id)
+            printf("  key type: %s  value type: %s\n",
+                   type_name(obj, m->key_type_id, kt, sizeof(kt)),
+                   type_name(obj, m->value_type_id, vt, sizeof(vt)));
+        if (m->inner_map >= 0)
+            printf("  inner map: %s\n", obj->maps[m->inner_map].name);
+        for (size_t k = 0; k < m->init_cnt; k++)
+            printf("  [%u] = %s %s\n", m->inits[k].slot, m->inits[k].prog >= 0 ? "program" : "map",
+                   m->inits[k].prog >= 0 ? obj->progs[m->inits[k].prog].name
+                                         : obj->maps[m->inits[k].map].name);
     }
     for (size_t i = 0; i < obj->prog_cnt; i++) {
         const struct bpfrt_prog_spec *p = &obj->progs[i];
@@ -56,9 +77,15 @@ static void print_json(const struct bpfrt_object *obj, bool disasm)
         printf(",\"section\":");
         json_str(stdout, m->section);
         printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,"
-               "\"flags\":%u,\"pinning\":%u,\"inner_map\":%d}",
+               "\"flags\":%u,\"pinning\":%u,\"inner_map\":%d",
                bpfrt_map_type_name(m->type), m->key_size, m->value_size, m->max_entries,
                m->map_flags, m->pinning, m->inner_map);
+        printf(",\"key_type\":%u,\"value_type\":%u,\"values\":[", m->key_type_id, m->value_type_id);
+        for (size_t k = 0; k < m->init_cnt; k++)
+            printf("%s{\"slot\":%u,\"%s\":%d}", k ? "," : "", m->inits[k].slot,
+                   m->inits[k].prog >= 0 ? "program" : "map",
+                   m->inits[k].prog >= 0 ? m->inits[k].prog : m->inits[k].map);
+        printf("]}");
     }
     printf("],\"programs\":[");
     for (size_t i = 0; i < obj->prog_cnt; i++) {
