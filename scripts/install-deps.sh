@@ -8,6 +8,7 @@ packages=(
   libclang-rt-14-dev           # sanitizer and libFuzzer runtimes for clang
   linux-libc-dev               # UAPI headers (linux/bpf.h, linux/btf.h)
   libelf-dev                   # ELF object files (src/elf)
+  libbpf-dev                   # only for tests/libbpf: compares bpfrt's libbpf API with libbpf
 )
 
 missing=()
