@@ -947,7 +947,9 @@ static int build_programs(struct loader *l)
     for (size_t i = 0; i < l->func_cnt; i++) {
         struct func *f = &l->funcs[i];
         bool in_text = strcmp(l->secs[f->sec].name, ".text") == 0;
-        if (!f->global || (in_text && outside_text) || f->size == 0)
+        /* In .text only global functions are programs; in other sections every function is
+         * (static ones too: Cilium's tail-call programs are static), as libbpf does. */
+        if ((in_text && (!f->global || outside_text)) || f->size == 0)
             continue;
         struct build b = {0};
         size_t start;
