@@ -968,15 +968,12 @@ static int build_programs(struct loader *l)
             }
         }
         p->name = dup_str(f->name);
-        /* SEC("?xdp"): a program not loaded unless asked for, as in libbpf. */
-        const char *sec_name = l->secs[f->sec].name;
-        bool optional = sec_name[0] == '?';
-        p->section = dup_str(sec_name + (optional ? 1 : 0));
+        p->section = dup_str(l->secs[f->sec].name);
         p->insns = b.insns;
         p->insn_cnt = b.n;
         p->own_insn_cnt = f->size / 8;
         p->section_offset = f->off;
-        p->autoload = !optional;
+        p->autoload = true;
         if (!p->name || !p->section)
             return fail(l, "out of memory");
         bpfrt_section_prog_type(p->section, &p->type, &p->expected_attach_type);
@@ -1060,9 +1057,8 @@ static char *object_name(const char *path)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char *n = dup_str(base);
-    char *dot = n ? strchr(n, '.') : NULL; /* libbpf: up to the first '.' */
-    if (dot && dot != n)
-        *dot = 0;
+    if (n && strlen(n) > 2 && strcmp(n + strlen(n) - 2, ".o") == 0)
+        n[strlen(n) - 2] = 0;
     return n;
 }
 
