@@ -97,6 +97,10 @@ __attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const ch
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* Names come from the file: keep the message on one line whatever they contain. */
+    for (char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     bpfrt_diag_set(l->diag, "%s: %s", l->path, msg);
     return -1;
 }
@@ -202,6 +206,7 @@ static int classify_sections(struct loader *l)
             s->kind = SEC_DATA;
         } else if (strcmp(s->name, "license") == 0 && s->data && s->data->d_size) {
             const char *lic = s->data->d_buf;
+            free(l->obj->license); /* a second "license" section replaces the first */
             l->obj->license = strndup(lic, s->data->d_size);
         } else if (strcmp(s->name, "version") == 0 && s->data && s->data->d_size == 4) {
             memcpy(&l->obj->kern_version, s->data->d_buf, 4);
@@ -456,9 +461,17 @@ static int resolve_legacy_inner_maps(struct loader *l)
     return 0;
 }
 
+/* Largest global-data section: Linux refuses array values above a few MiB (E2BIG) anyway. */
+#define MAX_DATA_SECTION (64u << 20)
+
 static int read_data_section(struct loader *l, size_t si)
 {
     struct sec *s = &l->secs[si];
+    if (s->hdr.sh_size > MAX_DATA_SECTION)
+        return fail(l,
+                    "section '%s': %llu bytes of global data, more than the %u bytes bpfrt "
+                    "accepts",
+                    s->name, (unsigned long long)s->hdr.sh_size, MAX_DATA_SECTION);
     struct bpfrt_map_spec *m = new_map(l);
     if (!m)
         return fail(l, "out of memory");
@@ -846,6 +859,12 @@ static int relocate_part(struct loader *l, struct build *b, struct func *f, size
             return -1;
         if (l->secs[sym.st_shndx].kind == SEC_DATA) {
             uint64_t total = off + (uint64_t)(uint32_t)in->imm;
+            if (total >= l->obj->maps[map].value_size && l->obj->maps[map].value_size)
+                return fail(l,
+                            "program '%s': instruction %zu refers to '%s' at offset %llu of "
+                            "'%s', which has %u bytes",
+                            prog, idx, name, (unsigned long long)total, l->secs[sym.st_shndx].name,
+                            l->obj->maps[map].value_size);
             in->src_reg = 6; /* map_val(map_by_idx(imm)) + next_imm */
             in->imm = map;
             b->insns[idx + 1].imm = (int32_t)total;
@@ -915,6 +934,28 @@ static int append_func(struct loader *l, struct build *b, struct func *f, size_t
     return relocate_part(l, b, f, *start);
 }
 
+/* Every relocation of a code section lands on an instruction inside the section. */
+static int check_code_relocations(struct loader *l)
+{
+    for (size_t si = 1; si < l->shnum; si++) {
+        struct sec *s = &l->secs[si];
+        if (s->kind != SEC_PROG)
+            continue;
+        for (size_t r = 0; r < s->rel_cnt; r++) {
+            GElf_Rel rel;
+            if (!get_rel(s, r, &rel))
+                return fail(l, "section '%s': unreadable relocation %zu", s->name, r);
+            if (rel.r_offset % 8 || rel.r_offset >= s->hdr.sh_size)
+                return fail(l,
+                            "section '%s': relocation %zu at offset %llu is not on an "
+                            "instruction (section size %llu)",
+                            s->name, r, (unsigned long long)rel.r_offset,
+                            (unsigned long long)s->hdr.sh_size);
+        }
+    }
+    return 0;
+}
+
 static int build_programs(struct loader *l)
 {
     /* Programs are the global functions outside .text; an object whose only code is in .text
@@ -940,6 +981,8 @@ static int build_programs(struct loader *l)
             outside_text = true;
         }
     }
+    if (check_code_relocations(l) < 0)
+        return -1;
     size_t cap = l->func_cnt ? l->func_cnt : 1;
     l->obj->progs = calloc(cap, sizeof(*l->obj->progs));
     if (!l->obj->progs)
