@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bpfrt/btf.h"
+#include "isa/isa_internal.h"
 
 struct bpfrt_btf {
     uint32_t *type_data; /* copy of the type section (4-byte aligned) */
@@ -39,18 +40,6 @@ const char *bpfrt_btf_kind_name(unsigned kind)
     if (kind < sizeof kind_names / sizeof kind_names[0] && kind_names[kind])
         return kind_names[kind];
     return "UNKNOWN";
-}
-
-static void set_diag(struct bpfrt_diag *diag, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_diag(struct bpfrt_diag *diag, const char *fmt, ...)
-{
-    if (!diag)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
-    va_end(ap);
 }
 
 /* The string at OFF if it lies inside the (validated, NUL-terminated) table. */
@@ -402,7 +391,7 @@ static bool resolve_chains(struct bpfrt_btf *b, struct bpfrt_diag *diag)
     if (!state || !depth) {
         free(state);
         free(depth);
-        set_diag(diag, "BTF: out of memory");
+        bpfrt_diag_set(diag, "BTF: out of memory");
         return false;
     }
     bool ok = false;
@@ -559,79 +548,84 @@ struct bpfrt_btf *bpfrt_btf_parse(const void *data, size_t size, struct bpfrt_di
     const uint8_t *d = data;
     struct btf_header h;
     if (!d || size < sizeof h) {
-        set_diag(diag, "BTF: section too small (%zu bytes, the header needs %zu)", size, sizeof h);
+        bpfrt_diag_set(diag, "BTF: section too small (%zu bytes, the header needs %zu)", size,
+                       sizeof h);
         return NULL;
     }
     memcpy(&h, d, sizeof h);
     if (h.magic != BTF_MAGIC) {
         if (h.magic == 0x9feb)
-            set_diag(diag, "BTF: big-endian BTF (magic 0x9feb) is not supported");
+            bpfrt_diag_set(diag, "BTF: big-endian BTF (magic 0x9feb) is not supported");
         else
-            set_diag(diag, "BTF: bad magic 0x%04x (expected 0xeb9f)", h.magic);
+            bpfrt_diag_set(diag, "BTF: bad magic 0x%04x (expected 0xeb9f)", h.magic);
         return NULL;
     }
     if (h.version != BTF_VERSION) {
-        set_diag(diag, "BTF: unsupported version %u (expected %u)", h.version, BTF_VERSION);
+        bpfrt_diag_set(diag, "BTF: unsupported version %u (expected %u)", h.version, BTF_VERSION);
         return NULL;
     }
     if (h.flags != 0) {
-        set_diag(diag, "BTF: unsupported header flags 0x%02x", h.flags);
+        bpfrt_diag_set(diag, "BTF: unsupported header flags 0x%02x", h.flags);
         return NULL;
     }
     if (h.hdr_len < sizeof h || h.hdr_len > size) {
-        set_diag(diag, "BTF: header length %u invalid (at least %zu, section is %zu bytes)",
-                 h.hdr_len, sizeof h, size);
+        bpfrt_diag_set(diag, "BTF: header length %u invalid (at least %zu, section is %zu bytes)",
+                       h.hdr_len, sizeof h, size);
         return NULL;
     }
     for (uint32_t i = sizeof h; i < h.hdr_len; i++) {
         if (d[i]) {
-            set_diag(diag, "BTF: unknown header field set (byte %u of a %u-byte header)", i,
-                     h.hdr_len);
+            bpfrt_diag_set(diag, "BTF: unknown header field set (byte %u of a %u-byte header)", i,
+                           h.hdr_len);
             return NULL;
         }
     }
     uint64_t avail = size - h.hdr_len;
     if ((uint64_t)h.type_off + h.type_len > avail) {
-        set_diag(diag,
-                 "BTF: type section (offset %u, length %u) outside the data (%llu bytes after "
-                 "the header)",
-                 h.type_off, h.type_len, (unsigned long long)avail);
+        bpfrt_diag_set(
+            diag,
+            "BTF: type section (offset %u, length %u) outside the data (%llu bytes after "
+            "the header)",
+            h.type_off, h.type_len, (unsigned long long)avail);
         return NULL;
     }
     if ((uint64_t)h.str_off + h.str_len > avail) {
-        set_diag(diag,
-                 "BTF: string section (offset %u, length %u) outside the data (%llu bytes after "
-                 "the header)",
-                 h.str_off, h.str_len, (unsigned long long)avail);
+        bpfrt_diag_set(
+            diag,
+            "BTF: string section (offset %u, length %u) outside the data (%llu bytes after "
+            "the header)",
+            h.str_off, h.str_len, (unsigned long long)avail);
         return NULL;
     }
     if (h.type_off % 4) {
-        set_diag(diag, "BTF: type section offset %u not 4-byte aligned", h.type_off);
+        bpfrt_diag_set(diag, "BTF: type section offset %u not 4-byte aligned", h.type_off);
         return NULL;
     }
     if (h.type_len % 4) {
-        set_diag(diag, "BTF: type section length %u not a multiple of 4", h.type_len);
+        bpfrt_diag_set(diag, "BTF: type section length %u not a multiple of 4", h.type_len);
         return NULL;
     }
     if (h.type_len && h.str_len && h.type_off < h.str_off + (uint64_t)h.str_len &&
         h.str_off < h.type_off + (uint64_t)h.type_len) {
-        set_diag(diag, "BTF: type section [%u, %llu) and string section [%u, %llu) overlap",
-                 h.type_off, (unsigned long long)h.type_off + h.type_len, h.str_off,
-                 (unsigned long long)h.str_off + h.str_len);
+        bpfrt_diag_set(diag, "BTF: type section [%u, %llu) and string section [%u, %llu) overlap",
+                       h.type_off, (unsigned long long)h.type_off + h.type_len, h.str_off,
+                       (unsigned long long)h.str_off + h.str_len);
         return NULL;
     }
     const uint8_t *sp = d + h.hdr_len + h.str_off;
     if (h.str_len == 0 || sp[0] != '\0') {
-        set_diag(diag, "BTF: string section must start with a NUL byte (length %u)", h.str_len);
+        bpfrt_diag_set(diag, "BTF: string section must start with a NUL byte (length %u)",
+                       h.str_len);
         return NULL;
     }
     if (sp[h.str_len - 1] != '\0') {
-        set_diag(diag, "BTF: string section (length %u) does not end with a NUL byte", h.str_len);
+        bpfrt_diag_set(diag, "BTF: string section (length %u) does not end with a NUL byte",
+                       h.str_len);
         return NULL;
     }
     if (h.str_len > BTF_MAX_NAME_OFFSET + 1u) {
-        set_diag(diag, "BTF: string section too large (%u bytes, at most %u)", h.str_len,
-                 BTF_MAX_NAME_OFFSET + 1u);
+        bpfrt_diag_set(diag, "BTF: string section too large (%u bytes, at most %u)", h.str_len,
+                       BTF_MAX_NAME_OFFSET + 1u);
         return NULL;
     }
 
@@ -651,27 +645,29 @@ struct bpfrt_btf *bpfrt_btf_parse(const void *data, size_t size, struct bpfrt_di
     uint32_t n = 0;
     for (uint32_t off = 0; off < h.type_len; n++) {
         if (h.type_len - off < sizeof(struct btf_type)) {
-            set_diag(diag, "BTF: type [%u] at offset %u: record cut off (%u bytes left, need %zu)",
-                     n + 1, off, h.type_len - off, sizeof(struct btf_type));
+            bpfrt_diag_set(diag,
+                           "BTF: type [%u] at offset %u: record cut off (%u bytes left, need %zu)",
+                           n + 1, off, h.type_len - off, sizeof(struct btf_type));
             goto fail;
         }
         uint32_t info = rd32(tp + off + 4);
         unsigned kind = BTF_INFO_KIND(info);
         long long extra = trailing_size(kind, BTF_INFO_VLEN(info));
         if (kind == BTF_KIND_UNKN || extra < 0) {
-            set_diag(diag, "BTF: type [%u] at offset %u: unknown kind %u", n + 1, off, kind);
+            bpfrt_diag_set(diag, "BTF: type [%u] at offset %u: unknown kind %u", n + 1, off, kind);
             goto fail;
         }
         if ((long long)(h.type_len - off - sizeof(struct btf_type)) < extra) {
-            set_diag(diag,
-                     "BTF: type [%u] %s at offset %u: record cut off (vlen %u needs %lld more "
-                     "bytes, %u left)",
-                     n + 1, bpfrt_btf_kind_name(kind), off, BTF_INFO_VLEN(info), extra,
-                     h.type_len - off - (uint32_t)sizeof(struct btf_type));
+            bpfrt_diag_set(
+                diag,
+                "BTF: type [%u] %s at offset %u: record cut off (vlen %u needs %lld more "
+                "bytes, %u left)",
+                n + 1, bpfrt_btf_kind_name(kind), off, BTF_INFO_VLEN(info), extra,
+                h.type_len - off - (uint32_t)sizeof(struct btf_type));
             goto fail;
         }
         if (n + 1 > BTF_MAX_TYPE) {
-            set_diag(diag, "BTF: more than %u types", BTF_MAX_TYPE);
+            bpfrt_diag_set(diag, "BTF: more than %u types", BTF_MAX_TYPE);
             goto fail;
         }
         off += sizeof(struct btf_type) + (uint32_t)extra;
@@ -698,7 +694,7 @@ struct bpfrt_btf *bpfrt_btf_parse(const void *data, size_t size, struct bpfrt_di
     return b;
 
 oom:
-    set_diag(diag, "BTF: out of memory");
+    bpfrt_diag_set(diag, "BTF: out of memory");
 fail:
     bpfrt_btf_free(b);
     return NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bpfrt/btf.h"
+#include "isa/isa_internal.h"
 
 struct ext_sec {
     const char *name;
@@ -38,18 +39,6 @@ static const uint32_t min_record[] = {8, 16, 16};
 #define HDR_MIN 24            /* up to line_info_len */
 #define HDR_CORE 32           /* with core_relo_off/len */
 #define CORE_RELO_KIND_MAX 12 /* BPF_CORE_TYPE_MATCHES */
-
-static void set_diag(struct bpfrt_diag *diag, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_diag(struct bpfrt_diag *diag, const char *fmt, ...)
-{
-    if (!diag)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
-    va_end(ap);
-}
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -161,25 +150,28 @@ static bool parse_record(enum block blk, const struct bpfrt_btf *btf, struct ext
     uint32_t insn_off = rd32(p), a = rd32(p + 4);
     const char *bn = block_names[blk];
     if (insn_off % 8) {
-        set_diag(diag, "BTF.ext: %s of section '%.64s': record %u: insn_off %u not a multiple of 8",
-                 bn, s->name, i, insn_off);
+        bpfrt_diag_set(diag,
+                       "BTF.ext: %s of section '%.64s': record %u: insn_off %u not a multiple of 8",
+                       bn, s->name, i, insn_off);
         return false;
     }
     switch (blk) {
     case BLK_FUNC: {
         const struct btf_type *t = bpfrt_btf_type_by_id(btf, a);
         if (!t || a == 0) {
-            set_diag(diag,
-                     "BTF.ext: func_info of section '%.64s': record %u: type id %u out of range "
-                     "(1..%u)",
-                     s->name, i, a, cnt - 1);
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: func_info of section '%.64s': record %u: type id %u out of range "
+                "(1..%u)",
+                s->name, i, a, cnt - 1);
             return false;
         }
         if (BTF_INFO_KIND(t->info) != BTF_KIND_FUNC) {
-            set_diag(diag,
-                     "BTF.ext: func_info of section '%.64s': record %u: type [%u] is a %s, not a "
-                     "FUNC",
-                     s->name, i, a, bpfrt_btf_kind_name(BTF_INFO_KIND(t->info)));
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: func_info of section '%.64s': record %u: type [%u] is a %s, not a "
+                "FUNC",
+                s->name, i, a, bpfrt_btf_kind_name(BTF_INFO_KIND(t->info)));
             return false;
         }
         s->funcs[i] = (struct bpfrt_btf_func){insn_off / 8, a, bpfrt_btf_str(btf, t->name_off)};
@@ -189,10 +181,11 @@ static bool parse_record(enum block blk, const struct bpfrt_btf *btf, struct ext
         uint32_t line_off = rd32(p + 8), line_col = rd32(p + 12);
         const char *file = bpfrt_btf_str(btf, a), *text = bpfrt_btf_str(btf, line_off);
         if (!file || !text) {
-            set_diag(diag,
-                     "BTF.ext: line_info of section '%.64s': record %u: %s offset %u outside the "
-                     "string table",
-                     s->name, i, file ? "line text" : "file name", file ? line_off : a);
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: line_info of section '%.64s': record %u: %s offset %u outside the "
+                "string table",
+                s->name, i, file ? "line text" : "file name", file ? line_off : a);
             return false;
         }
         s->lines[i] =
@@ -203,23 +196,26 @@ static bool parse_record(enum block blk, const struct bpfrt_btf *btf, struct ext
         uint32_t access_off = rd32(p + 8), kind = rd32(p + 12);
         const char *access = bpfrt_btf_str(btf, access_off);
         if (a >= cnt) {
-            set_diag(diag,
-                     "BTF.ext: core_relo of section '%.64s': record %u: type id %u out of range "
-                     "(0..%u)",
-                     s->name, i, a, cnt - 1);
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: core_relo of section '%.64s': record %u: type id %u out of range "
+                "(0..%u)",
+                s->name, i, a, cnt - 1);
             return false;
         }
         if (!access || !valid_access(access)) {
-            set_diag(diag,
-                     "BTF.ext: core_relo of section '%.64s': record %u: access string %s%.64s%s "
-                     "(offset %u) invalid",
-                     s->name, i, access ? "'" : "", access ? access : "outside the string table",
-                     access ? "'" : "", access_off);
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: core_relo of section '%.64s': record %u: access string %s%.64s%s "
+                "(offset %u) invalid",
+                s->name, i, access ? "'" : "", access ? access : "outside the string table",
+                access ? "'" : "", access_off);
             return false;
         }
         if (kind > CORE_RELO_KIND_MAX) {
-            set_diag(diag, "BTF.ext: core_relo of section '%.64s': record %u: unknown kind %u",
-                     s->name, i, kind);
+            bpfrt_diag_set(diag,
+                           "BTF.ext: core_relo of section '%.64s': record %u: unknown kind %u",
+                           s->name, i, kind);
             return false;
         }
         s->relos[i] = (struct bpfrt_btf_core_relo){insn_off / 8, a, access, kind};
@@ -235,48 +231,52 @@ static bool parse_block(struct bpfrt_btf_ext *ext, enum block blk, const uint8_t
 {
     const char *bn = block_names[blk];
     if (len < 4) {
-        set_diag(diag, "BTF.ext: %s block (offset %u) too short for its record size (%u bytes)", bn,
-                 off, len);
+        bpfrt_diag_set(diag,
+                       "BTF.ext: %s block (offset %u) too short for its record size (%u bytes)", bn,
+                       off, len);
         return false;
     }
     uint32_t rec = rd32(p);
     if (rec < min_record[blk] || rec % 4) {
-        set_diag(diag, "BTF.ext: %s block: record size %u invalid (a multiple of 4, at least %u)",
-                 bn, rec, min_record[blk]);
+        bpfrt_diag_set(diag,
+                       "BTF.ext: %s block: record size %u invalid (a multiple of 4, at least %u)",
+                       bn, rec, min_record[blk]);
         return false;
     }
     for (uint32_t pos = 4; pos < len;) {
         if (len - pos < 8) {
-            set_diag(diag, "BTF.ext: %s block: section header at byte %u cut off (%u bytes left)",
-                     bn, pos, len - pos);
+            bpfrt_diag_set(diag,
+                           "BTF.ext: %s block: section header at byte %u cut off (%u bytes left)",
+                           bn, pos, len - pos);
             return false;
         }
         uint32_t name_off = rd32(p + pos), num = rd32(p + pos + 4);
         const char *name = bpfrt_btf_str(btf, name_off);
         if (!name || !*name) {
-            set_diag(diag, "BTF.ext: %s block: section at byte %u: name offset %u %s", bn, pos,
-                     name_off, name ? "is an empty name" : "outside the string table");
+            bpfrt_diag_set(diag, "BTF.ext: %s block: section at byte %u: name offset %u %s", bn,
+                           pos, name_off, name ? "is an empty name" : "outside the string table");
             return false;
         }
         if (num == 0) {
-            set_diag(diag, "BTF.ext: %s of section '%.64s': no records", bn, name);
+            bpfrt_diag_set(diag, "BTF.ext: %s of section '%.64s': no records", bn, name);
             return false;
         }
         pos += 8;
         if ((uint64_t)num * rec > len - pos) {
-            set_diag(diag,
-                     "BTF.ext: %s of section '%.64s': %u records of %u bytes exceed the block (%u "
-                     "bytes left)",
-                     bn, name, num, rec, len - pos);
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: %s of section '%.64s': %u records of %u bytes exceed the block (%u "
+                "bytes left)",
+                bn, name, num, rec, len - pos);
             return false;
         }
         struct ext_sec *s = get_sec(ext, name);
         if (!s) {
-            set_diag(diag, "BTF.ext: out of memory");
+            bpfrt_diag_set(diag, "BTF.ext: out of memory");
             return false;
         }
         if (s->has[blk]) {
-            set_diag(diag, "BTF.ext: %s block lists section '%.64s' twice", bn, name);
+            bpfrt_diag_set(diag, "BTF.ext: %s block lists section '%.64s' twice", bn, name);
             return false;
         }
         s->has[blk] = true;
@@ -287,7 +287,7 @@ static bool parse_block(struct bpfrt_btf_ext *ext, enum block blk, const uint8_t
         case BLK_CORE: arr = s->relos = calloc(num, sizeof *s->relos); break;
         }
         if (!arr) {
-            set_diag(diag, "BTF.ext: out of memory");
+            bpfrt_diag_set(diag, "BTF.ext: out of memory");
             return false;
         }
         for (uint32_t i = 0; i < num; i++)
@@ -299,10 +299,11 @@ static bool parse_block(struct bpfrt_btf_ext *ext, enum block blk, const uint8_t
             qsort(s->funcs, num, sizeof *s->funcs, cmp_func);
             for (uint32_t i = 1; i < num; i++) {
                 if (s->funcs[i].insn_idx == s->funcs[i - 1].insn_idx) {
-                    set_diag(diag,
-                             "BTF.ext: func_info of section '%.64s': functions '%.64s' and "
-                             "'%.64s' both start at instruction %u",
-                             name, s->funcs[i - 1].name, s->funcs[i].name, s->funcs[i].insn_idx);
+                    bpfrt_diag_set(diag,
+                                   "BTF.ext: func_info of section '%.64s': functions '%.64s' and "
+                                   "'%.64s' both start at instruction %u",
+                                   name, s->funcs[i - 1].name, s->funcs[i].name,
+                                   s->funcs[i].insn_idx);
                     return false;
                 }
             }
@@ -310,7 +311,7 @@ static bool parse_block(struct bpfrt_btf_ext *ext, enum block blk, const uint8_t
         case BLK_LINE:
             s->nlines = num;
             if (!sort_lines(s->lines, num)) {
-                set_diag(diag, "BTF.ext: out of memory");
+                bpfrt_diag_set(diag, "BTF.ext: out of memory");
                 return false;
             }
             break;
@@ -326,37 +327,38 @@ struct bpfrt_btf_ext *bpfrt_btf_ext_parse(const void *data, size_t size,
 {
     const uint8_t *d = data;
     if (!btf) {
-        set_diag(diag, "BTF.ext: no .BTF to resolve names and types against");
+        bpfrt_diag_set(diag, "BTF.ext: no .BTF to resolve names and types against");
         return NULL;
     }
     if (!d || size < HDR_MIN) {
-        set_diag(diag, "BTF.ext: section too small (%zu bytes, the header needs %d)", size,
-                 HDR_MIN);
+        bpfrt_diag_set(diag, "BTF.ext: section too small (%zu bytes, the header needs %d)", size,
+                       HDR_MIN);
         return NULL;
     }
     uint16_t magic;
     memcpy(&magic, d, 2);
     if (magic != BTF_MAGIC) {
         if (magic == 0x9feb)
-            set_diag(diag, "BTF.ext: big-endian BTF.ext (magic 0x9feb) is not supported");
+            bpfrt_diag_set(diag, "BTF.ext: big-endian BTF.ext (magic 0x9feb) is not supported");
         else
-            set_diag(diag, "BTF.ext: bad magic 0x%04x (expected 0xeb9f)", magic);
+            bpfrt_diag_set(diag, "BTF.ext: bad magic 0x%04x (expected 0xeb9f)", magic);
         return NULL;
     }
     if (d[2] != BTF_VERSION) {
-        set_diag(diag, "BTF.ext: unsupported version %u (expected %u)", d[2], BTF_VERSION);
+        bpfrt_diag_set(diag, "BTF.ext: unsupported version %u (expected %u)", d[2], BTF_VERSION);
         return NULL;
     }
     if (d[3] != 0) {
-        set_diag(diag, "BTF.ext: unsupported header flags 0x%02x", d[3]);
+        bpfrt_diag_set(diag, "BTF.ext: unsupported header flags 0x%02x", d[3]);
         return NULL;
     }
     uint32_t hdr_len = rd32(d + 4);
     if (hdr_len < HDR_MIN || hdr_len > size || hdr_len % 4) {
-        set_diag(diag,
-                 "BTF.ext: header length %u invalid (a multiple of 4, at least %d, section is "
-                 "%zu bytes)",
-                 hdr_len, HDR_MIN, size);
+        bpfrt_diag_set(
+            diag,
+            "BTF.ext: header length %u invalid (a multiple of 4, at least %d, section is "
+            "%zu bytes)",
+            hdr_len, HDR_MIN, size);
         return NULL;
     }
     int nblk = hdr_len >= HDR_CORE ? 3 : 2;
@@ -368,30 +370,32 @@ struct bpfrt_btf_ext *bpfrt_btf_ext_parse(const void *data, size_t size,
         if (len[i] == 0)
             continue;
         if (off[i] % 4) {
-            set_diag(diag, "BTF.ext: %s block offset %u not 4-byte aligned", block_names[i],
-                     off[i]);
+            bpfrt_diag_set(diag, "BTF.ext: %s block offset %u not 4-byte aligned", block_names[i],
+                           off[i]);
             return NULL;
         }
         if ((uint64_t)off[i] + len[i] > avail) {
-            set_diag(diag,
-                     "BTF.ext: %s block (offset %u, length %u) outside the data (%llu bytes after "
-                     "the header)",
-                     block_names[i], off[i], len[i], (unsigned long long)avail);
+            bpfrt_diag_set(
+                diag,
+                "BTF.ext: %s block (offset %u, length %u) outside the data (%llu bytes after "
+                "the header)",
+                block_names[i], off[i], len[i], (unsigned long long)avail);
             return NULL;
         }
         for (int j = 0; j < i; j++) {
             if (len[j] && off[i] < (uint64_t)off[j] + len[j] &&
                 off[j] < (uint64_t)off[i] + len[i]) {
-                set_diag(diag, "BTF.ext: %s block [%u, %llu) overlaps the %s block [%u, %llu)",
-                         block_names[i], off[i], (unsigned long long)off[i] + len[i],
-                         block_names[j], off[j], (unsigned long long)off[j] + len[j]);
+                bpfrt_diag_set(diag,
+                               "BTF.ext: %s block [%u, %llu) overlaps the %s block [%u, %llu)",
+                               block_names[i], off[i], (unsigned long long)off[i] + len[i],
+                               block_names[j], off[j], (unsigned long long)off[j] + len[j]);
                 return NULL;
             }
         }
     }
     struct bpfrt_btf_ext *ext = calloc(1, sizeof *ext);
     if (!ext) {
-        set_diag(diag, "BTF.ext: out of memory");
+        bpfrt_diag_set(diag, "BTF.ext: out of memory");
         return NULL;
     }
     for (int i = 0; i < nblk; i++) {
