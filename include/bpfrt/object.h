@@ -98,6 +98,23 @@ struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const 
 bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t insn,
                             struct bpfrt_source_line *out);
 
+/* A CO-RE relocation of a program, as compiled (not yet applied: the runtime resolves it against
+ * the types it knows, or refuses to load the program). */
+struct bpfrt_core_relo_info {
+    size_t insn;      /* instruction index in the program */
+    const char *kind; /* "field_byte_offset", ... */
+    char target[256]; /* the local type and the field path, e.g. "struct sock.__sk_common.skc_dport"
+                       */
+    const char *access; /* the raw access string, "0:0:2" */
+};
+
+/* Number of CO-RE relocations in program PROG (its own code and appended subprograms). */
+size_t bpfrt_prog_core_relo_cnt(const struct bpfrt_object *obj, size_t prog);
+
+/* CO-RE relocation I of program PROG. Returns false when out of range. */
+bool bpfrt_prog_core_relo(const struct bpfrt_object *obj, size_t prog, size_t i,
+                          struct bpfrt_core_relo_info *out);
+
 /* The object's BTF (NULL when it has none or it did not parse); see bpfrt/btf.h. */
 const struct bpfrt_btf *bpfrt_object_btf(const struct bpfrt_object *obj);
 

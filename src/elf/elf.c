@@ -1227,3 +1227,82 @@ bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t 
     out->col = ln->col;
     return true;
 }
+
+/* The CO-RE records of PROG, visited in order; F returns true to stop. */
+static size_t visit_core_relos(const struct bpfrt_object *obj, size_t prog, size_t want,
+                               const struct bpfrt_btf_core_relo **found, size_t *insn)
+{
+    const struct bpfrt_prog_private *pp = obj->progs[prog].priv;
+    size_t n = 0;
+    if (!obj->priv->ext || !pp)
+        return 0;
+    for (size_t k = 0; k < pp->part_cnt; k++) {
+        const struct prog_part *part = &pp->parts[k];
+        /* the part's extent: up to the next part's start, or the end of the program */
+        size_t end = obj->progs[prog].insn_cnt;
+        for (size_t j = 0; j < pp->part_cnt; j++)
+            if (pp->parts[j].start > part->start && pp->parts[j].start < end)
+                end = pp->parts[j].start;
+        const struct bpfrt_btf_core_relo *r;
+        size_t cnt = bpfrt_btf_ext_core_relos(obj->priv->ext, part->section, &r);
+        for (size_t i = 0; i < cnt; i++) {
+            if (r[i].insn_idx < part->sec_insn_off ||
+                r[i].insn_idx >= part->sec_insn_off + (end - part->start))
+                continue;
+            if (n == want && found) {
+                *found = &r[i];
+                *insn = part->start + (r[i].insn_idx - part->sec_insn_off);
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+size_t bpfrt_prog_core_relo_cnt(const struct bpfrt_object *obj, size_t prog)
+{
+    if (!obj || prog >= obj->prog_cnt)
+        return 0;
+    return visit_core_relos(obj, prog, SIZE_MAX, NULL, NULL);
+}
+
+bool bpfrt_prog_core_relo(const struct bpfrt_object *obj, size_t prog, size_t i,
+                          struct bpfrt_core_relo_info *out)
+{
+    const struct bpfrt_btf_core_relo *r = NULL;
+    if (!obj || prog >= obj->prog_cnt)
+        return false;
+    visit_core_relos(obj, prog, i, &r, &out->insn);
+    if (!r)
+        return false;
+    const struct bpfrt_btf *btf = obj->priv->btf;
+    out->kind = bpfrt_btf_core_relo_kind_name(r->kind);
+    out->access = r->access;
+    /* Spell the path: the root type, then one member name per access index after the first. */
+    size_t len = 0;
+    bpfrt_btf_type_name(btf, r->type_id, out->target, sizeof(out->target));
+    len = strlen(out->target);
+    uint32_t id = r->type_id;
+    const char *p = strchr(r->access, ':');
+    while (p && len < sizeof(out->target) - 1) {
+        unsigned long idx = strtoul(p + 1, NULL, 10);
+        const struct btf_type *t = bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, id));
+        if (!t)
+            break;
+        unsigned kind = bpfrt_btf_kind(t);
+        if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && idx < bpfrt_btf_vlen(t)) {
+            const struct btf_member *m = &bpfrt_btf_members(t)[idx];
+            const char *mn = bpfrt_btf_str(btf, m->name_off);
+            len += (size_t)snprintf(out->target + len, sizeof(out->target) - len, ".%s",
+                                    mn && *mn ? mn : "(anon)");
+            id = m->type;
+        } else if (kind == BTF_KIND_ARRAY) {
+            len += (size_t)snprintf(out->target + len, sizeof(out->target) - len, "[%lu]", idx);
+            id = bpfrt_btf_array(t)->type;
+        } else {
+            break;
+        }
+        p = strchr(p + 1, ':');
+    }
+    return true;
+}

@@ -1015,6 +1015,16 @@ static void test_core(void)
         if (p) {
             check_own_code(f, obj, p);
             CHECK(p->type == BPF_PROG_TYPE_KPROBE, "core_prog: type %u", p->type);
+            /* the CO-RE record is reported with its instruction, kind and field path */
+            size_t prog = (size_t)(p - obj->progs);
+            struct bpfrt_core_relo_info cr = {.kind = ""};
+            CHECK(bpfrt_prog_core_relo_cnt(obj, prog) == 1, "core_prog: %zu CO-RE records",
+                  bpfrt_prog_core_relo_cnt(obj, prog));
+            CHECK(bpfrt_prog_core_relo(obj, prog, 0, &cr) &&
+                      strcmp(cr.target, "struct task_like.tgid") == 0 &&
+                      strcmp(cr.kind, "field_byte_offset") == 0 && cr.insn < p->insn_cnt,
+                  "core_prog: CO-RE record '%s' '%s'", cr.target, cr.kind);
+            CHECK(!bpfrt_prog_core_relo(obj, prog, 1, &cr), "core_prog: a second CO-RE record");
         }
     } else {
         printf("core.o (CO-RE field access): refused: %s\n", diag.msg);

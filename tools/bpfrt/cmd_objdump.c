@@ -42,6 +42,12 @@ static void print_text(const struct bpfrt_object *obj, bool disasm)
         printf("program %s  section %s  type %s  attach %u  insns %zu (own %zu)\n", p->name,
                p->section, bpfrt_prog_type_name(p->type), p->expected_attach_type, p->insn_cnt,
                p->own_insn_cnt);
+        for (size_t k = 0; k < bpfrt_prog_core_relo_cnt(obj, i); k++) {
+            struct bpfrt_core_relo_info cr;
+            if (bpfrt_prog_core_relo(obj, i, k, &cr))
+                printf("  CO-RE at %zu: %s %s (access %s), not applied yet\n", cr.insn, cr.kind,
+                       cr.target, cr.access);
+        }
         if (!disasm)
             continue;
         char text[128];
@@ -97,6 +103,18 @@ static void print_json(const struct bpfrt_object *obj, bool disasm)
         printf(",\"type\":\"%s\",\"attach_type\":%u,\"insns\":%zu,\"own_insns\":%zu",
                bpfrt_prog_type_name(p->type), p->expected_attach_type, p->insn_cnt,
                p->own_insn_cnt);
+        printf(",\"core_relos\":[");
+        for (size_t k = 0; k < bpfrt_prog_core_relo_cnt(obj, i); k++) {
+            struct bpfrt_core_relo_info cr;
+            if (!bpfrt_prog_core_relo(obj, i, k, &cr))
+                continue;
+            printf("%s{\"insn\":%zu,\"kind\":\"%s\",\"target\":", k ? "," : "", cr.insn, cr.kind);
+            json_str(stdout, cr.target);
+            printf(",\"access\":");
+            json_str(stdout, cr.access);
+            putchar('}');
+        }
+        putchar(']');
         if (disasm) {
             printf(",\"disasm\":[");
             char text[128];
