@@ -68,9 +68,11 @@ struct bpfrt_prog_spec {
      * addresses point at the appended subprograms. */
     struct bpfrt_insn *insns;
     size_t insn_cnt;
-    size_t own_insn_cnt;             /* slots of the program's own function */
-    size_t section_offset;           /* byte offset of the function in its section */
-    struct bpfrt_prog_private *priv; /* where each appended function came from */
+    size_t own_insn_cnt;                /* slots of the program's own function */
+    size_t section_offset;              /* byte offset of the function in its section */
+    uint32_t section_index;             /* ELF section index of the function */
+    const struct bpfrt_insn *raw_insns; /* its own instructions as in the file (unrelocated) */
+    struct bpfrt_prog_private *priv;    /* where each appended function came from */
 };
 
 struct bpfrt_object {
@@ -80,6 +82,7 @@ struct bpfrt_object {
     size_t prog_cnt;
     struct bpfrt_map_spec *maps;
     size_t map_cnt;
+    size_t code_func_cnt; /* function symbols in code sections (programs and subprograms) */
     char *license;
     uint32_t kern_version;
     struct bpfrt_object_private *priv; /* BTF, line info, section data */

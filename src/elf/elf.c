@@ -964,6 +964,7 @@ static int build_programs(struct loader *l)
     for (size_t i = 0; i < l->func_cnt; i++)
         if (l->funcs[i].global && strcmp(l->secs[l->funcs[i].sec].name, ".text") != 0)
             outside_text = true;
+    l->obj->code_func_cnt = l->func_cnt;
     /* Sections with code but no function symbol at all (very old objects): one program. */
     for (size_t si = 1; si < l->shnum; si++) {
         if (l->secs[si].kind != SEC_PROG || strcmp(l->secs[si].name, ".text") == 0)
@@ -1016,6 +1017,10 @@ static int build_programs(struct loader *l)
         p->insn_cnt = b.n;
         p->own_insn_cnt = f->size / 8;
         p->section_offset = f->off;
+        p->section_index = (uint32_t)f->sec;
+        /* the object keeps its copy of the file; section bounds were checked against it */
+        p->raw_insns = (const struct bpfrt_insn *)(l->obj->priv->image +
+                                                   l->secs[f->sec].hdr.sh_offset + f->off);
         p->autoload = true;
         if (!p->name || !p->section)
             return fail(l, "out of memory");

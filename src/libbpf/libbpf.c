@@ -31,7 +31,6 @@
 #include <bpf/libbpf.h>
 
 #include <errno.h>
-#include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,96 +259,6 @@ int libbpf_prog_type_by_name(const char *name, enum bpf_prog_type *prog_type,
 /* ---------------------------------------------------------------------------------------------
  * Opening */
 
-/* What libbpf takes from the ELF file that bpfrt's specs do not say: section indices, the raw
- * bytes of code sections and how many functions there are. The loader has already checked the
- * file, but nothing here relies on that. */
-struct elf_view {
-    Elf *elf;
-    size_t shnum;
-    const char **sec_name; /* per section; NULL when unnamed */
-    const uint8_t **code;  /* per section: bytes of a non-empty code section, else NULL */
-    size_t *code_size;
-    size_t text_idx; /* index of a non-empty .text, 0 if none */
-    size_t func_cnt; /* STT_FUNC symbols in code sections (libbpf's nr_programs) */
-    Elf_Data *symtab;
-    size_t sym_cnt, sym_strndx;
-};
-
-static void elf_view_free(struct elf_view *v)
-{
-    free(v->sec_name);
-    free(v->code);
-    free(v->code_size);
-    if (v->elf)
-        elf_end(v->elf);
-}
-
-static int elf_view_init(struct elf_view *v, uint8_t *image, size_t size)
-{
-    memset(v, 0, sizeof(*v));
-    size_t shstrndx;
-    elf_version(EV_CURRENT);
-    v->elf = elf_memory((char *)image, size);
-    if (!v->elf || elf_getshdrnum(v->elf, &v->shnum) != 0 ||
-        elf_getshdrstrndx(v->elf, &shstrndx) != 0)
-        return LIBBPF_ERRNO__FORMAT;
-    v->sec_name = calloc(v->shnum + 1, sizeof(*v->sec_name));
-    v->code = calloc(v->shnum + 1, sizeof(*v->code));
-    v->code_size = calloc(v->shnum + 1, sizeof(*v->code_size));
-    if (!v->sec_name || !v->code || !v->code_size)
-        return ENOMEM;
-    for (size_t i = 1; i < v->shnum; i++) {
-        Elf_Scn *scn = elf_getscn(v->elf, i);
-        GElf_Shdr sh;
-        if (!scn || !gelf_getshdr(scn, &sh))
-            return LIBBPF_ERRNO__FORMAT;
-        v->sec_name[i] = elf_strptr(v->elf, shstrndx, sh.sh_name);
-        if (sh.sh_type == SHT_SYMTAB && !v->symtab && sh.sh_entsize == sizeof(Elf64_Sym)) {
-            v->symtab = elf_getdata(scn, NULL);
-            v->sym_cnt = v->symtab ? v->symtab->d_size / sizeof(Elf64_Sym) : 0;
-            v->sym_strndx = sh.sh_link;
-        } else if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size) {
-            Elf_Data *d = elf_getdata(scn, NULL);
-            if (!d || !d->d_buf || d->d_size != sh.sh_size)
-                return LIBBPF_ERRNO__FORMAT;
-            v->code[i] = d->d_buf;
-            v->code_size[i] = d->d_size;
-            if (v->sec_name[i] && strcmp(v->sec_name[i], ".text") == 0)
-                v->text_idx = i;
-        }
-    }
-    for (size_t k = 1; k < v->sym_cnt; k++) {
-        GElf_Sym sym;
-        if (gelf_getsym(v->symtab, (int)k, &sym) && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
-            sym.st_shndx < v->shnum && v->code[sym.st_shndx])
-            v->func_cnt++;
-    }
-    return 0;
-}
-
-/* The ELF section of program P: the code section of that name holding a function symbol of
- * that name at that offset, else (a program made of a whole section without symbols) the first
- * code section of that name big enough. 0 when there is none. */
-static size_t prog_section(const struct elf_view *v, const struct bpfrt_prog_spec *p)
-{
-    size_t bytes = p->own_insn_cnt * sizeof(struct bpf_insn);
-    for (size_t k = 1; k < v->sym_cnt; k++) {
-        GElf_Sym sym;
-        if (!gelf_getsym(v->symtab, (int)k, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-            sym.st_shndx >= v->shnum || !v->code[sym.st_shndx] || sym.st_value != p->section_offset)
-            continue;
-        const char *name = elf_strptr(v->elf, v->sym_strndx, sym.st_name);
-        const char *sec = v->sec_name[sym.st_shndx];
-        if (name && sec && strcmp(name, p->name) == 0 && strcmp(sec, p->section) == 0)
-            return sym.st_shndx;
-    }
-    for (size_t i = 1; i < v->shnum; i++)
-        if (v->code[i] && v->sec_name[i] && strcmp(v->sec_name[i], p->section) == 0 &&
-            p->section_offset <= v->code_size[i] && bytes <= v->code_size[i] - p->section_offset)
-            return i;
-    return 0;
-}
-
 static int cmp_progs(const void *a_, const void *b_)
 {
     const struct bpf_program *a = a_, *b = b_;
@@ -360,7 +269,7 @@ static int cmp_progs(const void *a_, const void *b_)
     return 0;
 }
 
-static int init_programs(struct bpf_object *obj, const struct elf_view *v)
+static int init_programs(struct bpf_object *obj)
 {
     struct bpfrt_object *o = obj->o;
     obj->progs = calloc(o->prog_cnt ? o->prog_cnt : 1, sizeof(*obj->progs));
@@ -368,16 +277,13 @@ static int init_programs(struct bpf_object *obj, const struct elf_view *v)
         return ENOMEM;
     for (size_t i = 0; i < o->prog_cnt; i++) {
         struct bpfrt_prog_spec *p = &o->progs[i];
-        size_t idx = prog_section(v, p);
-        if (idx == 0)
-            return LIBBPF_ERRNO__FORMAT;
         /* libbpf: .text functions are subprograms when there is more than one function */
-        if (idx == v->text_idx && v->func_cnt > 1)
+        if (strcmp(p->section, ".text") == 0 && o->code_func_cnt > 1)
             continue;
         struct bpf_program *prog = &obj->progs[obj->prog_cnt++];
         prog->obj = obj;
         prog->spec = p;
-        prog->sec_idx = idx;
+        prog->sec_idx = p->section_index;
         prog->autoload = p->autoload && p->section[0] != '?';
         prog->sec_name = p->section + (p->section[0] == '?');
         const struct sec_def *d = find_sec_def(prog->sec_name);
@@ -391,8 +297,7 @@ static int init_programs(struct bpf_object *obj, const struct elf_view *v)
         prog->insns = malloc(prog->insn_cnt ? prog->insn_cnt * sizeof(struct bpf_insn) : 1);
         if (!prog->insns)
             return ENOMEM;
-        memcpy(prog->insns, v->code[idx] + p->section_offset,
-               prog->insn_cnt * sizeof(struct bpf_insn));
+        memcpy(prog->insns, p->raw_insns, prog->insn_cnt * sizeof(struct bpf_insn));
     }
     qsort(obj->progs, obj->prog_cnt, sizeof(*obj->progs), cmp_progs);
     return 0;
@@ -561,13 +466,9 @@ static struct bpf_object *open_image(uint8_t *image, size_t size, const char *pa
     }
     obj->o = o;
     set_name(obj->name, name);
-    struct elf_view v;
-    int err = elf_view_init(&v, image, size);
-    if (!err)
-        err = init_programs(obj, &v);
+    int err = init_programs(obj);
     if (!err)
         err = init_maps(obj);
-    elf_view_free(&v);
     if (err) {
         if (err == ENOMEM)
             pr_warn("%s: out of memory\n", path);
