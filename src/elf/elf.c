@@ -760,6 +760,24 @@ struct build {
 
 static int append_func(struct loader *l, struct build *b, struct func *f, size_t *start);
 
+/* Appends the function at byte TARGET of section SEC to the program (once) and points the
+ * instruction at IDX (a call, or an lddw of a function address) at it. */
+static int point_at_function(struct loader *l, struct build *b, size_t idx, size_t sec,
+                             uint64_t target, const char *what)
+{
+    struct func *f = func_at(l, sec, target);
+    if (!f)
+        return fail(l,
+                    "program '%s': instruction %zu %s offset %llu of '%s', where no function "
+                    "starts",
+                    b->parts[0].f->name, idx, what, (unsigned long long)target, l->secs[sec].name);
+    size_t start;
+    if (append_func(l, b, f, &start) < 0)
+        return -1;
+    b->insns[idx].imm = (int32_t)((int64_t)start - (int64_t)idx - 1);
+    return 0;
+}
+
 /* Relocates the instructions of part P (function F copied at START). */
 static int relocate_part(struct loader *l, struct build *b, struct func *f, size_t start)
 {
@@ -810,18 +828,10 @@ static int relocate_part(struct loader *l, struct build *b, struct func *f, size
             uint64_t target = GELF_ST_TYPE(sym.st_info) == STT_SECTION
                                   ? sym.st_value + ((int64_t)in->imm + 1) * 8
                                   : sym.st_value;
-            struct func *callee = func_at(l, sym.st_shndx, target);
-            if (!callee)
-                return fail(l,
-                            "program '%s': call at %zu targets offset %llu of '%s', where no "
-                            "function starts",
-                            prog, idx, (unsigned long long)target, ts->name);
-            size_t cstart;
-            if (append_func(l, b, callee, &cstart) < 0)
+            if (point_at_function(l, b, idx, sym.st_shndx, target, "calls") < 0)
                 return -1;
             in = &b->insns[idx]; /* the array may have moved */
-            in->imm = (int32_t)((int64_t)cstart - (int64_t)idx - 1);
-            in->src_reg = 1; /* marks the call as already relocated */
+            in->src_reg = 1;     /* marks the call as already relocated */
             continue;
         }
         if (in->code != 0x18 || idx + 1 >= b->n)
@@ -837,18 +847,10 @@ static int relocate_part(struct loader *l, struct build *b, struct func *f, size
             uint64_t target = GELF_ST_TYPE(sym.st_info) == STT_SECTION
                                   ? sym.st_value + (uint64_t)(int64_t)in->imm
                                   : sym.st_value;
-            struct func *cb = func_at(l, sym.st_shndx, target);
-            if (!cb)
-                return fail(l,
-                            "program '%s': instruction %zu takes the address of offset %llu "
-                            "in '%s', where no function starts",
-                            prog, idx, (unsigned long long)target, ts->name);
-            size_t cstart;
-            if (append_func(l, b, cb, &cstart) < 0)
+            if (point_at_function(l, b, idx, sym.st_shndx, target, "takes the address of") < 0)
                 return -1;
             in = &b->insns[idx];
             in->src_reg = BPF_PSEUDO_FUNC;
-            in->imm = (int32_t)((int64_t)cstart - (int64_t)idx - 1);
             continue;
         }
         if (ts->kind == SEC_KCONFIG)
@@ -889,17 +891,11 @@ static int relocate_part(struct loader *l, struct build *b, struct func *f, size
         if (in->code != 0x85 || in->src_reg != 1 || relocated[i])
             continue;
         int64_t target = (int64_t)(f->off + i * 8) + ((int64_t)in->imm + 1) * 8;
-        struct func *callee = target >= 0 ? func_at(l, f->sec, (size_t)target) : NULL;
-        size_t cstart;
-        if (!callee)
-            rc = fail(l,
-                      "program '%s': call at instruction %zu targets offset %lld of '%s', "
-                      "where no function starts",
-                      prog, idx, (long long)target, s->name);
-        else if (append_func(l, b, callee, &cstart) < 0)
+        if (target < 0)
+            rc = fail(l, "program '%s': call at instruction %zu targets offset %lld of '%s'", prog,
+                      idx, (long long)target, s->name);
+        else if (point_at_function(l, b, idx, f->sec, (uint64_t)target, "calls") < 0)
             rc = -1;
-        else
-            b->insns[idx].imm = (int32_t)((int64_t)cstart - (int64_t)idx - 1);
     }
     free(relocated);
     return rc;
