@@ -557,26 +557,18 @@ int bpfrt_asm_at(const char *text, const char *name, int first_line, struct bpfr
     *out = NULL;
     *n_out = 0;
     int rc = -1;
-    const char *p = text;
-    char *buf = NULL; /* the current line */
-    size_t line_cap = 0;
+    struct bpfrt_lines lines = {.next = text};
     a.line = first_line - 1;
-    while (*p) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+    for (;;) {
+        int got = bpfrt_next_line(&lines);
+        if (got == 0)
+            break;
         a.line++;
-        if (len + 1 > line_cap) {
-            char *nb = realloc(buf, len + 1);
-            if (!nb) {
-                bpfrt_diag_set(diag, "%s:%d: out of memory", a.name, a.line);
-                goto out;
-            }
-            buf = nb;
-            line_cap = len + 1;
+        if (got < 0) {
+            bpfrt_diag_set(diag, "%s:%d: out of memory", a.name, a.line);
+            goto out;
         }
-        memcpy(buf, p, len);
-        buf[len] = 0;
-        p += len + (eol ? 1 : 0);
+        char *buf = lines.line;
         char *hash = strchr(buf, '#');
         if (hash)
             *hash = 0;
@@ -622,7 +614,7 @@ int bpfrt_asm_at(const char *text, const char *name, int first_line, struct bpfr
     a.out = NULL;
     rc = 0;
 out:
-    free(buf);
+    free(lines.line);
     free(a.out);
     free(a.labels);
     free(a.fixups);

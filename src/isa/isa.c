@@ -320,3 +320,22 @@ int bpfrt_insns_from_bytes(const void *bytes, size_t len, const char *name, stru
     *n_out = len / 8;
     return 0;
 }
+
+int bpfrt_next_line(struct bpfrt_lines *r)
+{
+    if (!*r->next)
+        return 0;
+    const char *eol = strchr(r->next, '\n');
+    size_t len = eol ? (size_t)(eol - r->next) : strlen(r->next);
+    if (len + 1 > r->cap) {
+        char *nl = realloc(r->line, len + 1);
+        if (!nl)
+            return -1;
+        r->line = nl;
+        r->cap = len + 1;
+    }
+    memcpy(r->line, r->next, len);
+    r->line[len] = 0;
+    r->next += len + (eol ? 1 : 0);
+    return 1;
+}

@@ -18,6 +18,16 @@ bool bpfrt_form_writes_src(enum bpfrt_form f);
 void bpfrt_diag_set(struct bpfrt_diag *diag, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A reader of text one line at a time (without the newline), into a buffer it grows. */
+struct bpfrt_lines {
+    const char *next; /* the rest of the text */
+    char *line;       /* the current line, NUL-terminated; free() it when done */
+    size_t cap;
+};
+
+/* Advances to the next line: 1 when there is one, 0 at the end of the text, -1 out of memory. */
+int bpfrt_next_line(struct bpfrt_lines *r);
+
 /* Names of the lddw pseudo kinds, indexed by src (index 0 is the plain constant). */
 extern const char *const bpfrt_lddw_kind_names[7];
 

@@ -111,26 +111,18 @@ int data_file_parse(const char *path, const char *text, struct data_file *df,
     enum section cur = SEC_NONE;
     bool seen[SEC_IGNORED + 1] = {0};
     int line = 0;
-    const char *p = text;
     int rc = -1;
-    char *l = NULL; /* the current line */
-    size_t line_cap = 0;
-    while (*p) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+    struct bpfrt_lines lines = {.next = text};
+    for (;;) {
+        int got = bpfrt_next_line(&lines);
+        if (got == 0)
+            break;
         line++;
-        if (len + 1 > line_cap) {
-            char *nl = realloc(l, len + 1);
-            if (!nl) {
-                bpfrt_diag_set(diag, "%s:%d: out of memory", path, line);
-                goto out;
-            }
-            l = nl;
-            line_cap = len + 1;
+        if (got < 0) {
+            bpfrt_diag_set(diag, "%s:%d: out of memory", path, line);
+            goto out;
         }
-        memcpy(l, p, len);
-        l[len] = 0;
-        p += len + (eol ? 1 : 0);
+        char *l = lines.line;
         if (strncmp(l, "-- ", 3) == 0 || strcmp(l, "--") == 0) {
             char *name = trim(l + 2);
             cur = SEC_NONE;
@@ -211,7 +203,7 @@ int data_file_parse(const char *path, const char *text, struct data_file *df,
     }
     rc = 0;
 out:
-    free(l);
+    free(lines.line);
     free(asm_b.p);
     free(raw_b.p);
     free(mem_b.p);
