@@ -128,6 +128,10 @@ void bpfrt_object_close(struct bpfrt_object *obj);
  * the older ones found in real objects. Returns false (type 0) for an unknown name. */
 bool bpfrt_section_prog_type(const char *section, uint32_t *type, uint32_t *attach_type);
 
+/* As bpfrt_section_prog_type, with libbpf 1.1's strict rules only (what
+ * libbpf_prog_type_by_name() answers). */
+bool bpfrt_section_prog_type_libbpf(const char *section, uint32_t *type, uint32_t *attach_type);
+
 /* Name of a Linux program type ("xdp", "sched_cls", ...) or "unspec". */
 const char *bpfrt_prog_type_name(uint32_t type);
 

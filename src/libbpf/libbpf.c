@@ -127,116 +127,7 @@ long libbpf_get_error(const void *ptr)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * libbpf 1.1's SEC() table. NAME+ matches NAME and NAME/anything; NAME/ (none here) would need
- * the '/'; other names match exactly. First match wins. */
-
-static const struct sec_def {
-    const char *sec;
-    enum bpf_prog_type prog_type;
-    enum bpf_attach_type attach;
-} section_defs[] = {
-    {"socket", BPF_PROG_TYPE_SOCKET_FILTER, 0},
-    {"sk_reuseport/migrate", BPF_PROG_TYPE_SK_REUSEPORT, BPF_SK_REUSEPORT_SELECT_OR_MIGRATE},
-    {"sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT, BPF_SK_REUSEPORT_SELECT},
-    {"kprobe+", BPF_PROG_TYPE_KPROBE, 0},
-    {"uprobe+", BPF_PROG_TYPE_KPROBE, 0},
-    {"uprobe.s+", BPF_PROG_TYPE_KPROBE, 0},
-    {"kretprobe+", BPF_PROG_TYPE_KPROBE, 0},
-    {"uretprobe+", BPF_PROG_TYPE_KPROBE, 0},
-    {"uretprobe.s+", BPF_PROG_TYPE_KPROBE, 0},
-    {"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
-    {"kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
-    {"ksyscall+", BPF_PROG_TYPE_KPROBE, 0},
-    {"kretsyscall+", BPF_PROG_TYPE_KPROBE, 0},
-    {"usdt+", BPF_PROG_TYPE_KPROBE, 0},
-    {"tc", BPF_PROG_TYPE_SCHED_CLS, 0},
-    {"classifier", BPF_PROG_TYPE_SCHED_CLS, 0},
-    {"action", BPF_PROG_TYPE_SCHED_ACT, 0},
-    {"tracepoint+", BPF_PROG_TYPE_TRACEPOINT, 0},
-    {"tp+", BPF_PROG_TYPE_TRACEPOINT, 0},
-    {"raw_tracepoint+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0},
-    {"raw_tp+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0},
-    {"raw_tracepoint.w+", BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, 0},
-    {"raw_tp.w+", BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, 0},
-    {"tp_btf+", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP},
-    {"fentry+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
-    {"fmod_ret+", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN},
-    {"fexit+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
-    {"fentry.s+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
-    {"fmod_ret.s+", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN},
-    {"fexit.s+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
-    {"freplace+", BPF_PROG_TYPE_EXT, 0},
-    {"lsm+", BPF_PROG_TYPE_LSM, BPF_LSM_MAC},
-    {"lsm.s+", BPF_PROG_TYPE_LSM, BPF_LSM_MAC},
-    {"lsm_cgroup+", BPF_PROG_TYPE_LSM, BPF_LSM_CGROUP},
-    {"iter+", BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER},
-    {"iter.s+", BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER},
-    {"syscall", BPF_PROG_TYPE_SYSCALL, 0},
-    {"xdp.frags/devmap", BPF_PROG_TYPE_XDP, BPF_XDP_DEVMAP},
-    {"xdp/devmap", BPF_PROG_TYPE_XDP, BPF_XDP_DEVMAP},
-    {"xdp.frags/cpumap", BPF_PROG_TYPE_XDP, BPF_XDP_CPUMAP},
-    {"xdp/cpumap", BPF_PROG_TYPE_XDP, BPF_XDP_CPUMAP},
-    {"xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP},
-    {"xdp", BPF_PROG_TYPE_XDP, BPF_XDP},
-    {"perf_event", BPF_PROG_TYPE_PERF_EVENT, 0},
-    {"lwt_in", BPF_PROG_TYPE_LWT_IN, 0},
-    {"lwt_out", BPF_PROG_TYPE_LWT_OUT, 0},
-    {"lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, 0},
-    {"lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL, 0},
-    {"sockops", BPF_PROG_TYPE_SOCK_OPS, BPF_CGROUP_SOCK_OPS},
-    {"sk_skb/stream_parser", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_PARSER},
-    {"sk_skb/stream_verdict", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_VERDICT},
-    {"sk_skb", BPF_PROG_TYPE_SK_SKB, 0},
-    {"sk_msg", BPF_PROG_TYPE_SK_MSG, BPF_SK_MSG_VERDICT},
-    {"lirc_mode2", BPF_PROG_TYPE_LIRC_MODE2, BPF_LIRC_MODE2},
-    {"flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR},
-    {"cgroup_skb/ingress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS},
-    {"cgroup_skb/egress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS},
-    {"cgroup/skb", BPF_PROG_TYPE_CGROUP_SKB, 0},
-    {"cgroup/sock_create", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE},
-    {"cgroup/sock_release", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_RELEASE},
-    {"cgroup/sock", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE},
-    {"cgroup/post_bind4", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET4_POST_BIND},
-    {"cgroup/post_bind6", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET6_POST_BIND},
-    {"cgroup/bind4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_BIND},
-    {"cgroup/bind6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_BIND},
-    {"cgroup/connect4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT},
-    {"cgroup/connect6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_CONNECT},
-    {"cgroup/sendmsg4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_UDP4_SENDMSG},
-    {"cgroup/sendmsg6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_UDP6_SENDMSG},
-    {"cgroup/recvmsg4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_UDP4_RECVMSG},
-    {"cgroup/recvmsg6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_UDP6_RECVMSG},
-    {"cgroup/getpeername4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_GETPEERNAME},
-    {"cgroup/getpeername6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_GETPEERNAME},
-    {"cgroup/getsockname4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_GETSOCKNAME},
-    {"cgroup/getsockname6", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_GETSOCKNAME},
-    {"cgroup/sysctl", BPF_PROG_TYPE_CGROUP_SYSCTL, BPF_CGROUP_SYSCTL},
-    {"cgroup/getsockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT, BPF_CGROUP_GETSOCKOPT},
-    {"cgroup/setsockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT},
-    {"cgroup/dev", BPF_PROG_TYPE_CGROUP_DEVICE, BPF_CGROUP_DEVICE},
-    {"struct_ops+", BPF_PROG_TYPE_STRUCT_OPS, 0},
-    {"sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP},
-};
-
-static bool sec_def_matches(const struct sec_def *d, const char *name)
-{
-    size_t len = strlen(d->sec);
-    if (d->sec[len - 1] == '/')
-        return strncmp(name, d->sec, len) == 0;
-    if (d->sec[len - 1] == '+') {
-        len--;
-        return strncmp(name, d->sec, len) == 0 && (name[len] == 0 || name[len] == '/');
-    }
-    return strcmp(name, d->sec) == 0;
-}
-
-static const struct sec_def *find_sec_def(const char *name)
-{
-    for (size_t i = 0; i < sizeof(section_defs) / sizeof(section_defs[0]); i++)
-        if (sec_def_matches(&section_defs[i], name))
-            return &section_defs[i];
-    return NULL;
-}
+ * Section names: libbpf 1.1's SEC() table lives in src/elf/sections.c, shared with the loader. */
 
 int libbpf_prog_type_by_name(const char *name, enum bpf_prog_type *prog_type,
                              enum bpf_attach_type *expected_attach_type)
@@ -245,14 +136,14 @@ int libbpf_prog_type_by_name(const char *name, enum bpf_prog_type *prog_type,
         errno = EINVAL;
         return -EINVAL;
     }
-    const struct sec_def *d = find_sec_def(name);
-    if (!d) {
+    uint32_t type, attach;
+    if (!bpfrt_section_prog_type_libbpf(name, &type, &attach)) {
         pr_debug("failed to guess program type from ELF section '%s'\n", name);
         errno = ESRCH;
         return -ESRCH;
     }
-    *prog_type = d->prog_type;
-    *expected_attach_type = d->attach;
+    *prog_type = (enum bpf_prog_type)type;
+    *expected_attach_type = (enum bpf_attach_type)attach;
     return 0;
 }
 
@@ -286,10 +177,10 @@ static int init_programs(struct bpf_object *obj)
         prog->sec_idx = p->section_index;
         prog->autoload = p->autoload && p->section[0] != '?';
         prog->sec_name = p->section + (p->section[0] == '?');
-        const struct sec_def *d = find_sec_def(prog->sec_name);
-        if (d) {
-            prog->type = d->prog_type;
-            prog->expected_attach_type = d->attach;
+        uint32_t type, attach;
+        if (bpfrt_section_prog_type_libbpf(prog->sec_name, &type, &attach)) {
+            prog->type = (enum bpf_prog_type)type;
+            prog->expected_attach_type = (enum bpf_attach_type)attach;
         } else {
             pr_debug("prog '%s': unrecognized ELF section name '%s'\n", p->name, prog->sec_name);
         }
