@@ -132,6 +132,12 @@ bool bpfrt_section_prog_type(const char *section, uint32_t *type, uint32_t *atta
  * libbpf_prog_type_by_name() answers). */
 bool bpfrt_section_prog_type_libbpf(const char *section, uint32_t *type, uint32_t *attach_type);
 
+/* Map names hold at most 15 characters (Linux's BPF_OBJ_NAME_LEN less the NUL). */
+#define BPFRT_MAP_NAME_LEN 16
+
+/* libbpf's name for the global-data map of SECTION in object OBJ_NAME ("prog.rodata"). */
+void bpfrt_data_map_name(const char *obj_name, const char *section, char name[BPFRT_MAP_NAME_LEN]);
+
 /* Name of a Linux program type ("xdp", "sched_cls", ...) or "unspec". */
 const char *bpfrt_prog_type_name(uint32_t type);
 

@@ -461,6 +461,22 @@ static int resolve_legacy_inner_maps(struct loader *l)
     return 0;
 }
 
+void bpfrt_data_map_name(const char *obj_name, const char *section, char name[BPFRT_MAP_NAME_LEN])
+{
+    /* a prefix of the object name, then the section name (no prefix for custom ".data.NAME"
+     * sections), at most 15 characters of the kind the kernel accepts */
+    size_t sfx = strlen(section) < 7 ? 7 : strlen(section);
+    if (sfx >= BPFRT_MAP_NAME_LEN)
+        sfx = BPFRT_MAP_NAME_LEN - 1;
+    size_t pfx = strchr(section + 1, '.') ? 0 : BPFRT_MAP_NAME_LEN - sfx - 1;
+    if (pfx > strlen(obj_name))
+        pfx = strlen(obj_name);
+    snprintf(name, BPFRT_MAP_NAME_LEN, "%.*s%.*s", (int)pfx, obj_name, (int)sfx, section);
+    for (char *c = name; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.')
+            *c = '_';
+}
+
 /* Largest global-data section: Linux refuses array values above a few MiB (E2BIG) anyway. */
 #define MAX_DATA_SECTION (64u << 20)
 
@@ -475,19 +491,8 @@ static int read_data_section(struct loader *l, size_t si)
     struct bpfrt_map_spec *m = new_map(l);
     if (!m)
         return fail(l, "out of memory");
-    /* libbpf's naming: a prefix of the object name, then the section name (no prefix for
-     * custom ".data.NAME" sections), in at most 15 characters the kernel accepts. */
-    char name[BPF_OBJ_NAME_LEN];
-    size_t sfx = strlen(s->name) < 7 ? 7 : strlen(s->name);
-    if (sfx >= BPF_OBJ_NAME_LEN)
-        sfx = BPF_OBJ_NAME_LEN - 1;
-    size_t pfx = strchr(s->name + 1, '.') ? 0 : BPF_OBJ_NAME_LEN - sfx - 1;
-    if (pfx > strlen(l->obj->name))
-        pfx = strlen(l->obj->name);
-    snprintf(name, sizeof(name), "%.*s%.*s", (int)pfx, l->obj->name, (int)sfx, s->name);
-    for (char *c = name; *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.')
-            *c = '_';
+    char name[BPFRT_MAP_NAME_LEN];
+    bpfrt_data_map_name(l->obj->name, s->name, name);
     if (!(m->name = dup_str(name)) || !(m->section = dup_str(s->name)))
         return fail(l, "out of memory");
     m->origin = BPFRT_MAP_GLOBAL_DATA;

@@ -14,7 +14,7 @@
  * - maps: legacy "maps" definitions, then ".maps" (BTF) definitions, in the loader's order, then
  *   one map per non-empty .data/.rodata/.bss section in section order. BTF inner map templates
  *   ("outer.inner") are reached with bpf_map__inner_map only. Global-data maps are named as
- *   libbpf names them (internal_map_name below: object-name prefix + section name, cut to 15
+ *   libbpf names them (bpfrt_data_map_name: object-name prefix + section name, cut to 15
  *   characters) and get BPF_F_MMAPABLE when their BTF DATASEC holds a non-static variable.
  * - errors: NULL with errno and one "libbpf: ..." line at LIBBPF_WARN through the print
  *   callback. A file that cannot be read gives the OS errno (ENOENT, ...); bytes libelf cannot
@@ -208,29 +208,6 @@ static bool has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* libbpf's kernel-visible name of a global-data map: up to 8 characters of the object name,
- * then the section name (no prefix for ".data.x"-style names), 15 characters at most,
- * characters other than [A-Za-z0-9_.] replaced by '_'. */
-static char *internal_map_name(const char *obj_name, const char *real_name)
-{
-    char name[BPF_OBJ_NAME_LEN];
-    size_t sfx_len = strlen(real_name) < 7 ? 7 : strlen(real_name);
-    if (sfx_len >= BPF_OBJ_NAME_LEN)
-        sfx_len = BPF_OBJ_NAME_LEN - 1;
-    size_t pfx_len = 0;
-    if (!strchr(real_name + 1, '.')) {
-        pfx_len = BPF_OBJ_NAME_LEN - sfx_len - 1;
-        if (pfx_len > strlen(obj_name))
-            pfx_len = strlen(obj_name);
-    }
-    snprintf(name, sizeof(name), "%.*s%.*s", (int)pfx_len, obj_name, (int)sfx_len, real_name);
-    for (char *c = name; *c; c++)
-        if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') && !(*c >= '0' && *c <= '9') &&
-            *c != '_' && *c != '.')
-            *c = '_';
-    return strdup(name);
-}
-
 /* libbpf 1.1 maps global data with BPF_F_MMAPABLE when the section's BTF DATASEC has a variable
  * that is not static. */
 static bool data_map_mmapable(const struct bpfrt_btf *btf, const char *section)
@@ -284,7 +261,9 @@ static int init_maps(struct bpf_object *obj)
             m->map_flags = has_prefix(s->section, ".rodata") ? BPF_F_RDONLY_PROG : 0;
             if (data_map_mmapable(bpfrt_object_btf(o), s->section))
                 m->map_flags |= BPF_F_MMAPABLE;
-            m->name = internal_map_name(obj->name, s->section);
+            char name[BPFRT_MAP_NAME_LEN];
+            bpfrt_data_map_name(obj->name, s->section, name);
+            m->name = strdup(name);
         } else {
             m->real_name = s->name;
             m->name = strdup(s->name);
