@@ -250,7 +250,18 @@ int bpfrt_vm_grant(struct bpfrt_vm *vm, void *base, size_t len, bool writable)
 int bpfrt_vm_run(struct bpfrt_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
                  struct bpfrt_diag *diag)
 {
-    struct vm_run run = {.vm = vm, .ctx = ctx, .ctx_len = ctx ? ctx_len : 0, .diag = diag};
+    /* Field by field: zeroing the region table (most of the struct) on every run would cost
+     * more than running a small program. */
+    struct vm_run run;
+    run.vm = vm;
+    run.ctx = ctx;
+    run.ctx_len = ctx ? ctx_len : 0;
+    run.stack_top = 0;
+    run.n_regions = 0;
+    run.exit_requested = false;
+    run.exit_r0 = 0;
+    run.executed = 0;
+    run.diag = diag;
     struct vm_run *outer = current_run; /* helpers may run programs themselves */
     current_run = &run;
     uint64_t r0 = 0;
