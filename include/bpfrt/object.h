@@ -101,8 +101,7 @@ struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const 
 bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t insn,
                             struct bpfrt_source_line *out);
 
-/* A CO-RE relocation of a program, as compiled (not yet applied: the runtime resolves it against
- * the types it knows, or refuses to load the program). */
+/* A CO-RE relocation of a program, as compiled (bpfrt_prog_core_apply resolves it). */
 struct bpfrt_core_relo_info {
     size_t insn;      /* instruction index in the program */
     const char *kind; /* "field_byte_offset", ... */
@@ -117,6 +116,27 @@ size_t bpfrt_prog_core_relo_cnt(const struct bpfrt_object *obj, size_t prog);
 /* CO-RE relocation I of program PROG. Returns false when out of range. */
 bool bpfrt_prog_core_relo(const struct bpfrt_object *obj, size_t prog, size_t i,
                           struct bpfrt_core_relo_info *out);
+
+struct bpfrt_btf;
+
+/* bpfrt's CO-RE target types (what Linux's vmlinux BTF is to libbpf): the context structures
+ * of the program types and the structures helpers use (linux/bpf.h), the kernel's x86-64
+ * struct pt_regs, the UAPI packet headers. A new parse each call: free with bpfrt_btf_free. */
+struct bpfrt_btf *bpfrt_core_builtin_btf(struct bpfrt_diag *diag);
+
+/* Resolves CO-RE relocation I of PROG against TARGET (NULL: the built-in types): *LOCAL gets
+ * the value compiled in, *VALUE the target's (0 for a missing type, field or enumerator with the
+ * *_exists kinds). Returns 0, or -ESRCH (not in the target) / -EINVAL (malformed, ambiguous)
+ * with diag naming the object, section, program, instruction, relocation, type and field. */
+int bpfrt_prog_core_resolve(const struct bpfrt_object *obj, size_t prog, size_t i,
+                            const struct bpfrt_btf *target, uint64_t *local, uint64_t *value,
+                            struct bpfrt_diag *diag);
+
+/* Applies every CO-RE relocation of PROG to its instructions against TARGET (NULL: built-in),
+ * as libbpf does at load. On the first failure the program is refused: -ESRCH or -EINVAL with
+ * diag as above, instructions unchanged. Applying again is a no-op returning 0. */
+int bpfrt_prog_core_apply(struct bpfrt_object *obj, size_t prog, const struct bpfrt_btf *target,
+                          struct bpfrt_diag *diag);
 
 /* The object's BTF (NULL when it has none or it did not parse); see bpfrt/btf.h. */
 const struct bpfrt_btf *bpfrt_object_btf(const struct bpfrt_object *obj);

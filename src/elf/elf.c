@@ -13,6 +13,7 @@
 
 #include "bpfrt/btf.h"
 #include "bpfrt/object.h"
+#include "elf/elf_internal.h"
 #include "isa/isa_internal.h"
 #include "platform/platform.h"
 
@@ -24,25 +25,6 @@
 #define R_BPF_64_ABS32 3
 #define R_BPF_64_NODYLD32 4
 #define R_BPF_64_32 10
-
-struct bpfrt_object_private {
-    uint8_t *image; /* the file's bytes; libelf reads from here */
-    size_t image_size;
-    struct bpfrt_btf *btf;     /* NULL when absent or malformed (and not needed) */
-    struct bpfrt_btf_ext *ext; /* line and function info, NULL when absent */
-};
-
-/* One function copied into a program: where it starts there, and where it came from. */
-struct prog_part {
-    size_t start;        /* instruction index in the program */
-    size_t sec_insn_off; /* instruction index in its section */
-    char *section;
-};
-
-struct bpfrt_prog_private {
-    struct prog_part *parts;
-    size_t part_cnt;
-};
 
 /* One section as the loader sees it. */
 struct sec {
@@ -196,6 +178,9 @@ static int classify_sections(struct loader *l)
             if (h->sh_size)
                 s->kind = SEC_PROG;
         } else if (strcmp(s->name, "maps") == 0 || starts_with(s->name, "maps/")) {
+            if (h->sh_size && (!s->data || !s->data->d_buf))
+                return fail(l, "section '%s': legacy map definitions without contents (%s)",
+                            s->name, h->sh_type == SHT_NOBITS ? "NOBITS" : "unreadable");
             s->kind = SEC_LEGACY_MAPS;
         } else if (strcmp(s->name, ".maps") == 0) {
             s->kind = SEC_BTF_MAPS;
@@ -204,11 +189,14 @@ static int classify_sections(struct loader *l)
         } else if ((h->sh_type == SHT_PROGBITS || h->sh_type == SHT_NOBITS) &&
                    (h->sh_flags & SHF_ALLOC) && is_data_section(s->name)) {
             s->kind = SEC_DATA;
-        } else if (strcmp(s->name, "license") == 0 && s->data && s->data->d_size) {
+        } else if (strcmp(s->name, "license") == 0 && s->data && s->data->d_buf &&
+                   s->data->d_size) {
             const char *lic = s->data->d_buf;
             free(l->obj->license); /* a second "license" section replaces the first */
             l->obj->license = strndup(lic, s->data->d_size);
-        } else if (strcmp(s->name, "version") == 0 && s->data && s->data->d_size == 4) {
+        } else if (strcmp(s->name, "version") == 0 && s->data && s->data->d_buf &&
+                   s->data->d_size == 4) {
+            /* (a NOBITS section has a size but no bytes: libelf gives no buffer) */
             memcpy(&l->obj->kern_version, s->data->d_buf, 4);
         }
     }
@@ -1234,9 +1222,8 @@ bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t 
     return true;
 }
 
-/* The CO-RE records of PROG, visited in order; F returns true to stop. */
-static size_t visit_core_relos(const struct bpfrt_object *obj, size_t prog, size_t want,
-                               const struct bpfrt_btf_core_relo **found, size_t *insn)
+size_t bpfrt_elf_core_records(const struct bpfrt_object *obj, size_t prog, size_t want,
+                              const struct bpfrt_btf_core_relo **found, size_t *insn)
 {
     const struct bpfrt_prog_private *pp = obj->progs[prog].priv;
     size_t n = 0;
@@ -1263,52 +1250,4 @@ static size_t visit_core_relos(const struct bpfrt_object *obj, size_t prog, size
         }
     }
     return n;
-}
-
-size_t bpfrt_prog_core_relo_cnt(const struct bpfrt_object *obj, size_t prog)
-{
-    if (!obj || prog >= obj->prog_cnt)
-        return 0;
-    return visit_core_relos(obj, prog, SIZE_MAX, NULL, NULL);
-}
-
-bool bpfrt_prog_core_relo(const struct bpfrt_object *obj, size_t prog, size_t i,
-                          struct bpfrt_core_relo_info *out)
-{
-    const struct bpfrt_btf_core_relo *r = NULL;
-    if (!obj || prog >= obj->prog_cnt)
-        return false;
-    visit_core_relos(obj, prog, i, &r, &out->insn);
-    if (!r)
-        return false;
-    const struct bpfrt_btf *btf = obj->priv->btf;
-    out->kind = bpfrt_btf_core_relo_kind_name(r->kind);
-    out->access = r->access;
-    /* Spell the path: the root type, then one member name per access index after the first. */
-    size_t len = 0;
-    bpfrt_btf_type_name(btf, r->type_id, out->target, sizeof(out->target));
-    len = strlen(out->target);
-    uint32_t id = r->type_id;
-    const char *p = strchr(r->access, ':');
-    while (p && len < sizeof(out->target) - 1) {
-        unsigned long idx = strtoul(p + 1, NULL, 10);
-        const struct btf_type *t = bpfrt_btf_type_by_id(btf, bpfrt_btf_skip_modifiers(btf, id));
-        if (!t)
-            break;
-        unsigned kind = bpfrt_btf_kind(t);
-        if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && idx < bpfrt_btf_vlen(t)) {
-            const struct btf_member *m = &bpfrt_btf_members(t)[idx];
-            const char *mn = bpfrt_btf_str(btf, m->name_off);
-            len += (size_t)snprintf(out->target + len, sizeof(out->target) - len, ".%s",
-                                    mn && *mn ? mn : "(anon)");
-            id = m->type;
-        } else if (kind == BTF_KIND_ARRAY) {
-            len += (size_t)snprintf(out->target + len, sizeof(out->target) - len, "[%lu]", idx);
-            id = bpfrt_btf_array(t)->type;
-        } else {
-            break;
-        }
-        p = strchr(p + 1, ':');
-    }
-    return true;
 }

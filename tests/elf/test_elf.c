@@ -10,6 +10,7 @@
  * usage: test_elf OBJ_DIR
  *   exit 77 when OBJ_DIR does not exist (programs not compiled). */
 #include <elf.h>
+#include <errno.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +186,9 @@ static const struct bpfrt_prog_spec *find_prog(const struct bpfrt_object *obj, c
     CHECK(i >= 0, "%s: no program '%s'", obj->name, name);
     return i >= 0 ? &obj->progs[i] : NULL;
 }
+
+static void expect_refused(const void *bytes, size_t size, const char *name, const char *what,
+                           const char *const *want);
 
 static int map_index(const struct bpfrt_object *obj, const char *name)
 {
@@ -776,6 +780,32 @@ static void test_legacy_maps(void)
         static const char *const names[] = {"legacy_hash", "legacy_array", NULL};
         check_map_refs(obj, p, names);
     }
+    CHECK(obj->kern_version == 0x050a00, "legacy_maps: version 0x%x, expected 0x50a00",
+          obj->kern_version);
+    /* regression (found by fuzz.elf): NOBITS "version" and "maps" sections have a size but no
+     * bytes (libelf gives no buffer). The version is then unknown; the maps are refused. */
+    Elf64_Shdr sh;
+    size_t vi = elf_find_section(f, "version", &sh);
+    if (CHECK(vi, "legacy_maps.o: no version section")) {
+        struct elf_file *c = elf_copy(f);
+        sh.sh_type = SHT_NOBITS;
+        elf_put_shdr(c, vi, &sh);
+        struct bpfrt_diag d = {{0}};
+        struct bpfrt_object *o = bpfrt_object_open_mem(c->data, c->size, "nobits.o", &d);
+        CHECK(o && o->kern_version == 0, "NOBITS version section: %s",
+              o ? "version read from no bytes" : d.msg);
+        bpfrt_object_close(o);
+        elf_free(c);
+    }
+    size_t mi = elf_find_section(f, "maps", &sh);
+    if (CHECK(mi, "legacy_maps.o: no maps section")) {
+        struct elf_file *c = elf_copy(f);
+        sh.sh_type = SHT_NOBITS;
+        elf_put_shdr(c, mi, &sh);
+        expect_refused(c->data, c->size, "nobits-maps.o", "NOBITS maps section",
+                       (const char *const[]){"'maps'", "without contents", NULL});
+        elf_free(c);
+    }
     bpfrt_object_close(obj);
     elf_free(f);
 }
@@ -1035,6 +1065,123 @@ static void test_core(void)
     elf_free(f);
 }
 
+/* CO-RE against bpfrt's target types: each program of core_ctx.o holds one relocation. */
+struct core_case {
+    const char *prog;
+    const char *kind;
+    uint64_t local, value; /* compiled, and what Linux's types give */
+    int rc;                /* of bpfrt_prog_core_apply */
+    const char *why;       /* part of the refusal message */
+};
+
+static const struct core_case core_cases[] = {
+    {"sockops_remote_port", "field_byte_offset", 8, 64, 0, NULL},
+    {"sockops_family", "field_byte_offset", 4, 20, 0, NULL},
+    {"xdp_data_end_narrowed", "field_byte_offset", 8, 4, 0, NULL},
+    {"xdp_field_exists", "field_exists", 1, 1, 0, NULL},
+    {"xdp_field_missing", "field_exists", 1, 0, 0, NULL},
+    {"xdp_field_size", "field_byte_size", 8, 4, 0, NULL},
+    {"ip_version_lshift", "field_lshift_u64", 56, 56, 0, NULL},
+    {"ip_version_rshift", "field_rshift_u64", 60, 60, 0, NULL},
+    {"ip_tos_signed", "field_signed", 0, 0, 0, NULL},
+    {"iphdr_size", "type_size", 2, 20, 0, NULL},
+    {"task_exists", "type_exists", 1, 0, 0, NULL},
+    {"xdp_pass_value", "enumval_value", 7, 2, 0, NULL},
+    {"enum_missing", "enumval_exists", 1, 0, 0, NULL},
+    {"skb_missing_field", "field_byte_offset", 0, 0, -ESRCH,
+     "struct __sk_buff___partial.no_such_field: bpfrt's 'struct __sk_buff' has no field "
+     "'no_such_field' of a compatible type"},
+    {"unknown_type", "field_byte_offset", 0, 0, -ESRCH,
+     "struct task_like.tgid: type 'struct task_like' is not known to bpfrt"},
+};
+
+/* The value instruction INSN carries: ALU immediate, load/store offset or 64-bit immediate. */
+static uint64_t insn_value(const struct bpfrt_insn *insn)
+{
+    switch (BPF_CLASS(insn->code)) {
+    case BPF_LDX:
+    case BPF_ST:
+    case BPF_STX: return (uint64_t)(int64_t)insn->off;
+    case BPF_LD: return (uint64_t)(uint32_t)insn[1].imm << 32 | (uint32_t)insn->imm;
+    default: return (uint64_t)(int64_t)insn->imm;
+    }
+}
+
+static void test_core_ctx(void)
+{
+    struct elf_file *f = elf_read("core_ctx.o");
+    if (!f)
+        return;
+    struct bpfrt_diag diag = {{0}};
+    struct bpfrt_object *obj = bpfrt_object_open_file(f->path, &diag);
+    CHECK(obj != NULL, "core_ctx.o: %s", diag.msg);
+    struct bpfrt_btf *target = bpfrt_core_builtin_btf(&diag);
+    CHECK(target != NULL, "built-in CO-RE types: %s", diag.msg);
+    for (size_t c = 0; obj && target && c < sizeof(core_cases) / sizeof(core_cases[0]); c++) {
+        const struct core_case *k = &core_cases[c];
+        int prog = prog_index(obj, k->prog);
+        CHECK(prog >= 0, "core_ctx.o: no program %s", k->prog);
+        if (prog < 0)
+            continue;
+        struct bpfrt_prog_spec *p = &obj->progs[prog];
+        struct bpfrt_core_relo_info cr = {.kind = ""};
+        CHECK(bpfrt_prog_core_relo_cnt(obj, (size_t)prog) == 1 &&
+                  bpfrt_prog_core_relo(obj, (size_t)prog, 0, &cr) && strcmp(cr.kind, k->kind) == 0,
+              "%s: expected one %s relocation, got %zu (%s)", k->prog, k->kind,
+              bpfrt_prog_core_relo_cnt(obj, (size_t)prog), cr.kind);
+        if (strcmp(cr.kind, k->kind) != 0)
+            continue;
+        struct bpfrt_insn before = p->insns[cr.insn];
+        uint64_t local = 99, value = 99;
+        int rc = bpfrt_prog_core_resolve(obj, (size_t)prog, 0, target, &local, &value, &diag);
+        CHECK(rc == k->rc, "%s: resolve gave %d, expected %d (%s)", k->prog, rc, k->rc,
+              rc ? diag.msg : "");
+        if (rc == 0)
+            CHECK(local == k->local && value == k->value,
+                  "%s: compiled %llu -> %llu, expected %llu -> %llu", k->prog,
+                  (unsigned long long)local, (unsigned long long)value,
+                  (unsigned long long)k->local, (unsigned long long)k->value);
+        /* the instruction holds the compiled value before, the target's after */
+        CHECK(insn_value(&p->insns[cr.insn]) == k->local || k->rc,
+              "%s: instruction %zu holds %llu before relocation, expected %llu", k->prog, cr.insn,
+              (unsigned long long)insn_value(&p->insns[cr.insn]), (unsigned long long)k->local);
+        rc = bpfrt_prog_core_apply(obj, (size_t)prog, NULL, &diag);
+        CHECK(rc == k->rc, "%s: apply gave %d, expected %d (%s)", k->prog, rc, k->rc,
+              rc ? diag.msg : "");
+        if (rc == 0 && k->rc == 0) {
+            CHECK(insn_value(&p->insns[cr.insn]) == k->value,
+                  "%s: instruction %zu holds %llu after relocation, expected %llu", k->prog,
+                  cr.insn, (unsigned long long)insn_value(&p->insns[cr.insn]),
+                  (unsigned long long)k->value);
+            CHECK(bpfrt_prog_core_apply(obj, (size_t)prog, NULL, &diag) == 0 &&
+                      insn_value(&p->insns[cr.insn]) == k->value,
+                  "%s: applying twice changed the program", k->prog);
+        } else if (rc != 0) {
+            char want[300];
+            snprintf(want, sizeof(want), "core_ctx.o: section '%s', program '%s', instruction %zu",
+                     p->section, k->prog, cr.insn);
+            CHECK(one_line(diag.msg) && strstr(diag.msg, want) && strstr(diag.msg, k->why) &&
+                      strstr(diag.msg, "core_ctx.c:"),
+                  "%s: refusal '%s' should name '%s', the source line and '%s'", k->prog, diag.msg,
+                  want, k->why);
+            CHECK(memcmp(&p->insns[cr.insn], &before, sizeof(before)) == 0,
+                  "%s: a refused program's instructions changed", k->prog);
+            printf("core_ctx.o: %s refused: %s\n", k->prog, diag.msg);
+        }
+    }
+    /* a u64 read of a u32 field is narrowed to a u32 load, as libbpf does */
+    int narrowed = obj ? prog_index(obj, "xdp_data_end_narrowed") : -1;
+    if (narrowed >= 0)
+        CHECK(obj->progs[narrowed].insns[0].code == (BPF_LDX | BPF_MEM | BPF_W),
+              "xdp_data_end_narrowed: load not narrowed to 32 bits (code 0x%02x)",
+              obj->progs[narrowed].insns[0].code);
+    printf("core_ctx.o: %zu CO-RE cases checked against bpfrt's target types\n",
+           sizeof(core_cases) / sizeof(core_cases[0]));
+    bpfrt_btf_free(target);
+    bpfrt_object_close(obj);
+    elf_free(f);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Malformed objects */
 
@@ -1142,6 +1289,24 @@ static void test_corrupt(void)
     expect_refused(c->data, c->size, "bad-sec-offset-wrap.o", "section offset wraps",
                    (const char *const[]){"past the end", "offset", NULL});
     elf_free(c);
+
+    /* regression (found by fuzz.elf): a NOBITS "license" section has a size but no bytes; the
+     * loader read through libelf's NULL buffer. Such an object loads without a license. */
+    {
+        Elf64_Shdr lic;
+        size_t li = elf_find_section(orig, "license", &lic);
+        if (CHECK(li, "calls.o: no license section")) {
+            c = elf_copy(orig);
+            lic.sh_type = SHT_NOBITS;
+            elf_put_shdr(c, li, &lic);
+            struct bpfrt_diag d = {{0}};
+            struct bpfrt_object *o = bpfrt_object_open_mem(c->data, c->size, "nobits.o", &d);
+            CHECK(o && o->license == NULL, "NOBITS license section: %s",
+                  o ? "license read from no bytes" : d.msg);
+            bpfrt_object_close(o);
+            elf_free(c);
+        }
+    }
 
     /* a section name outside the section name table */
     c = elf_copy(orig);
@@ -1335,6 +1500,7 @@ int main(int argc, char **argv)
     test_extern_helper();
     test_kconfig();
     test_core();
+    test_core_ctx();
     test_truncated();
     test_corrupt();
     test_corrupt_globals();

@@ -2,7 +2,8 @@
  * with a terminated one-line message naming the object; a loaded object is walked completely
  * (every program disassembled instruction by instruction, its source line asked for every
  * instruction, every map spec read, its BTF key/value types spelt), so that anything the loader
- * hands out that points outside its memory shows up under ASan. */
+ * hands out that points outside its memory shows up under ASan. Then every program's CO-RE
+ * relocations are applied against bpfrt's target types: success, or a one-line refusal. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,25 @@ static void walk_type(const struct bpfrt_btf *btf, uint32_t id)
     if (!memchr(buf, '\0', sizeof buf))
         die("type spelling not terminated", "");
     sink += strlen(buf) + (size_t)bpfrt_btf_type_size(btf, id);
+}
+
+static void apply_core(struct bpfrt_object *obj)
+{
+    static struct bpfrt_btf *target;
+    struct bpfrt_diag diag;
+    if (!target && !(target = bpfrt_core_builtin_btf(&diag)))
+        die("built-in CO-RE types do not parse", diag.msg);
+    for (size_t i = 0; i < obj->prog_cnt; i++) {
+        struct bpfrt_core_relo_info cr;
+        for (size_t k = 0; bpfrt_prog_core_relo(obj, i, k, &cr); k++) {
+            if (cr.insn >= obj->progs[i].insn_cnt)
+                die("CO-RE relocation outside the program", obj->progs[i].name);
+            sink += strlen(cr.target) + strlen(cr.kind) + strlen(cr.access);
+        }
+        memset(&diag, 0x55, sizeof diag);
+        if (bpfrt_prog_core_apply(obj, i, target, &diag) != 0)
+            check_refusal(&diag);
+    }
 }
 
 static void walk(const struct bpfrt_object *obj)
@@ -115,9 +135,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct bpfrt_diag diag;
     memset(&diag, 0x55, sizeof diag);
     struct bpfrt_object *obj = bpfrt_object_open_mem(data, size, NAME, &diag);
-    if (obj)
+    if (obj) {
         walk(obj);
-    else
+        apply_core(obj);
+    } else
         check_refusal(&diag);
     bpfrt_object_close(obj);
     return 0;

@@ -15,7 +15,7 @@ static const char *type_name(const struct bpfrt_object *obj, uint32_t id, char *
     return buf;
 }
 
-static void print_text(const struct bpfrt_object *obj, bool disasm)
+static void print_text(const struct bpfrt_object *obj, const struct bpfrt_btf *core, bool disasm)
 {
     printf("object %s: %zu program%s, %zu map%s, license %s\n", obj->name, obj->prog_cnt,
            obj->prog_cnt == 1 ? "" : "s", obj->map_cnt, obj->map_cnt == 1 ? "" : "s",
@@ -44,9 +44,16 @@ static void print_text(const struct bpfrt_object *obj, bool disasm)
                p->own_insn_cnt);
         for (size_t k = 0; k < bpfrt_prog_core_relo_cnt(obj, i); k++) {
             struct bpfrt_core_relo_info cr;
-            if (bpfrt_prog_core_relo(obj, i, k, &cr))
-                printf("  CO-RE at %zu: %s %s (access %s), not applied yet\n", cr.insn, cr.kind,
-                       cr.target, cr.access);
+            struct bpfrt_diag d = {0};
+            uint64_t local = 0, value = 0;
+            if (!bpfrt_prog_core_relo(obj, i, k, &cr))
+                continue;
+            printf("  CO-RE at %zu: %s %s (access %s): ", cr.insn, cr.kind, cr.target, cr.access);
+            if (bpfrt_prog_core_resolve(obj, i, k, core, &local, &value, &d) == 0)
+                printf("compiled %llu, bpfrt %llu\n", (unsigned long long)local,
+                       (unsigned long long)value);
+            else
+                printf("refused\n    %s\n", d.msg);
         }
         if (!disasm)
             continue;
@@ -69,7 +76,7 @@ static void print_text(const struct bpfrt_object *obj, bool disasm)
     }
 }
 
-static void print_json(const struct bpfrt_object *obj, bool disasm)
+static void print_json(const struct bpfrt_object *obj, const struct bpfrt_btf *core, bool disasm)
 {
     printf("{\"name\":");
     json_str(stdout, obj->name);
@@ -112,6 +119,15 @@ static void print_json(const struct bpfrt_object *obj, bool disasm)
             json_str(stdout, cr.target);
             printf(",\"access\":");
             json_str(stdout, cr.access);
+            struct bpfrt_diag d = {0};
+            uint64_t local = 0, value = 0;
+            if (bpfrt_prog_core_resolve(obj, i, k, core, &local, &value, &d) == 0) {
+                printf(",\"compiled\":%llu,\"bpfrt\":%llu,\"error\":null",
+                       (unsigned long long)local, (unsigned long long)value);
+            } else {
+                printf(",\"compiled\":null,\"bpfrt\":null,\"error\":");
+                json_str(stdout, d.msg);
+            }
             putchar('}');
         }
         putchar(']');
@@ -177,10 +193,13 @@ int cmd_objdump(int argc, char **argv)
         cli_error("%s", diag.msg);
         return 1;
     }
+    /* CO-RE relocations are shown with the value bpfrt's own target types give them. */
+    struct bpfrt_btf *core = bpfrt_core_builtin_btf(&diag);
     if (json)
-        print_json(obj, disasm);
+        print_json(obj, core, disasm);
     else
-        print_text(obj, disasm);
+        print_text(obj, core, disasm);
+    bpfrt_btf_free(core);
     bpfrt_object_close(obj);
     return 0;
 }

@@ -29,3 +29,4 @@ int legacy_prog(struct __sk_buff *skb)
 }
 
 char _license[] SEC("license") = "GPL";
+unsigned int _version SEC("version") = 0x050a00; /* kernel 5.10, as old samples did */
