@@ -73,6 +73,7 @@ struct bpfrt_prog_spec {
     uint32_t section_index;             /* ELF section index of the function */
     const struct bpfrt_insn *raw_insns; /* its own instructions as in the file (unrelocated) */
     struct bpfrt_prog_private *priv;    /* where each appended function came from */
+    int used_by; /* subprograms: index of the first program containing it, -1 if none */
 };
 
 struct bpfrt_object {
@@ -83,6 +84,10 @@ struct bpfrt_object {
     struct bpfrt_map_spec *maps;
     size_t map_cnt;
     size_t code_func_cnt; /* function symbols in code sections (programs and subprograms) */
+    /* The .text functions of an object with programs elsewhere, each built as if it were a
+     * program (type unspecified), for checking functions one by one; not libbpf programs. */
+    struct bpfrt_prog_spec *subprogs;
+    size_t subprog_cnt;
     char *license;
     uint32_t kern_version;
     struct bpfrt_object_private *priv; /* BTF, line info, section data */
@@ -95,6 +100,10 @@ struct bpfrt_object *bpfrt_object_open_file(const char *path, struct bpfrt_diag 
 /* As bpfrt_object_open_file, from memory (the bytes are copied); NAME is used in messages. */
 struct bpfrt_object *bpfrt_object_open_mem(const void *data, size_t size, const char *name,
                                            struct bpfrt_diag *diag);
+
+/* Spec I: programs are 0 .. prog_cnt-1, then the subprograms (NULL past them). Functions below
+ * that take a program index accept subprogram indexes the same way. */
+struct bpfrt_prog_spec *bpfrt_object_spec(const struct bpfrt_object *obj, size_t i);
 
 /* The C source line of instruction INSN of program PROG (from .BTF.ext line info). Returns
  * false when the object has no line info for it. */

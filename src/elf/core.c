@@ -702,8 +702,6 @@ static void spell_target(const struct bpfrt_btf *btf, const struct bpfrt_btf_cor
 
 size_t bpfrt_prog_core_relo_cnt(const struct bpfrt_object *obj, size_t prog)
 {
-    if (!obj || prog >= obj->prog_cnt)
-        return 0;
     return bpfrt_elf_core_records(obj, prog, SIZE_MAX, NULL, NULL);
 }
 
@@ -711,8 +709,6 @@ bool bpfrt_prog_core_relo(const struct bpfrt_object *obj, size_t prog, size_t i,
                           struct bpfrt_core_relo_info *out)
 {
     const struct bpfrt_btf_core_relo *r = NULL;
-    if (!obj || prog >= obj->prog_cnt)
-        return false;
     bpfrt_elf_core_records(obj, prog, i, &r, &out->insn);
     if (!r)
         return false;
@@ -726,7 +722,7 @@ bool bpfrt_prog_core_relo(const struct bpfrt_object *obj, size_t prog, size_t i,
 static void relo_diag(const struct bpfrt_object *obj, size_t prog, size_t i, size_t insn,
                       const struct bpfrt_btf_core_relo *r, const char *why, struct bpfrt_diag *diag)
 {
-    const struct bpfrt_prog_spec *p = &obj->progs[prog];
+    const struct bpfrt_prog_spec *p = bpfrt_object_spec(obj, prog);
     char target[256], where[300] = "";
     spell_target(obj->priv->btf, r, target, sizeof(target));
     struct bpfrt_source_line ln;
@@ -745,14 +741,14 @@ int bpfrt_prog_core_resolve(const struct bpfrt_object *obj, size_t prog, size_t 
 {
     const struct bpfrt_btf_core_relo *r = NULL;
     size_t insn = 0;
-    if (!obj || prog >= obj->prog_cnt) {
+    if (!bpfrt_object_spec(obj, prog)) {
         bpfrt_diag_set(diag, "no such program");
         return -EINVAL;
     }
     bpfrt_elf_core_records(obj, prog, i, &r, &insn);
     if (!r) {
         bpfrt_diag_set(diag, "%s: program '%s' has no CO-RE relocation #%zu", obj->path,
-                       obj->progs[prog].name, i);
+                       bpfrt_object_spec(obj, prog)->name, i);
         return -EINVAL;
     }
     struct bpfrt_btf *own = NULL;
@@ -775,11 +771,11 @@ int bpfrt_prog_core_resolve(const struct bpfrt_object *obj, size_t prog, size_t 
 int bpfrt_prog_core_apply(struct bpfrt_object *obj, size_t prog, const struct bpfrt_btf *target,
                           struct bpfrt_diag *diag)
 {
-    if (!obj || prog >= obj->prog_cnt) {
+    struct bpfrt_prog_spec *p = bpfrt_object_spec(obj, prog);
+    if (!p) {
         bpfrt_diag_set(diag, "no such program");
         return -EINVAL;
     }
-    struct bpfrt_prog_spec *p = &obj->progs[prog];
     size_t n = bpfrt_prog_core_relo_cnt(obj, prog);
     if (n == 0 || (p->priv && p->priv->core_applied))
         return 0;

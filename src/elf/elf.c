@@ -945,6 +945,111 @@ static int check_code_relocations(struct loader *l)
     return 0;
 }
 
+static void free_spec(struct bpfrt_prog_spec *p)
+{
+    struct bpfrt_prog_private *pp = p->priv;
+    for (size_t k = 0; pp && k < pp->part_cnt; k++)
+        free(pp->parts[k].section);
+    if (pp)
+        free(pp->parts);
+    free(pp);
+    free(p->name);
+    free(p->section);
+    free(p->insns);
+}
+
+/* Builds the spec of function F: its code, then the functions it calls, relocated. */
+static int make_spec(struct loader *l, struct func *f, struct bpfrt_prog_spec *p)
+{
+    struct build b = {0};
+    size_t start;
+    if (append_func(l, &b, f, &start) < 0) {
+        free(b.insns);
+        return -1;
+    }
+    p->priv = calloc(1, sizeof(*p->priv));
+    if (p->priv && (p->priv->parts = calloc(b.part_cnt, sizeof(*p->priv->parts)))) {
+        p->priv->part_cnt = b.part_cnt;
+        for (size_t k = 0; k < b.part_cnt; k++) {
+            p->priv->parts[k].start = b.parts[k].start;
+            p->priv->parts[k].sec_insn_off = b.parts[k].f->off / 8;
+            p->priv->parts[k].section = dup_str(l->secs[b.parts[k].f->sec].name);
+        }
+    }
+    p->name = dup_str(f->name);
+    p->section = dup_str(l->secs[f->sec].name);
+    p->insns = b.insns;
+    p->insn_cnt = b.n;
+    p->own_insn_cnt = f->size / 8;
+    p->section_offset = f->off;
+    p->section_index = (uint32_t)f->sec;
+    p->used_by = -1;
+    /* the object keeps its copy of the file; section bounds were checked against it */
+    p->raw_insns =
+        (const struct bpfrt_insn *)(l->obj->priv->image + l->secs[f->sec].hdr.sh_offset + f->off);
+    p->autoload = true;
+    if (!p->name || !p->section)
+        return fail(l, "out of memory");
+    bpfrt_section_prog_type(p->section, &p->type, &p->expected_attach_type);
+    return 0;
+}
+
+/* The .text functions of an object that has programs elsewhere (libbpf's subprograms), each as
+ * a spec of its own for tools that check functions one by one, with the first program that
+ * contains it. A function that cannot be built alone is left out, never an error. */
+static void build_subprogs(struct loader *l)
+{
+    size_t text = 0;
+    for (size_t si = 1; si < l->shnum; si++)
+        if (l->secs[si].kind == SEC_PROG && strcmp(l->secs[si].name, ".text") == 0)
+            text = si;
+    if (!text)
+        return;
+    bool has = false;
+    for (size_t i = 0; i < l->func_cnt; i++)
+        has |= l->funcs[i].sec == text && l->funcs[i].size;
+    if (!has && l->func_cnt < l->sym_cnt + l->shnum) {
+        /* old objects: .text without function symbols is one function */
+        struct func *f = &l->funcs[l->func_cnt++];
+        f->name = ".text";
+        f->sec = text;
+        f->off = 0;
+        f->size = l->secs[text].hdr.sh_size;
+        f->global = false;
+    }
+    size_t cnt = 0;
+    for (size_t i = 0; i < l->func_cnt; i++)
+        cnt += l->funcs[i].sec == text && l->funcs[i].size;
+    l->obj->subprogs = calloc(cnt ? cnt : 1, sizeof(*l->obj->subprogs));
+    if (!l->obj->subprogs)
+        return;
+    for (size_t i = 0; i < l->func_cnt; i++) {
+        struct func *f = &l->funcs[i];
+        if (f->sec != text || !f->size)
+            continue;
+        struct bpfrt_prog_spec *p = &l->obj->subprogs[l->obj->subprog_cnt];
+        struct bpfrt_diag *saved = l->diag, scratch;
+        l->diag = &scratch;
+        int rc = make_spec(l, f, p);
+        l->diag = saved;
+        if (rc < 0) {
+            free_spec(p);
+            memset(p, 0, sizeof(*p));
+            continue;
+        }
+        p->type = BPFRT_PROG_TYPE_UNSPEC;
+        p->expected_attach_type = 0;
+        for (size_t pi = 0; pi < l->obj->prog_cnt && p->used_by < 0; pi++) {
+            const struct bpfrt_prog_private *pp = l->obj->progs[pi].priv;
+            for (size_t k = 1; pp && k < pp->part_cnt; k++)
+                if (pp->parts[k].section && strcmp(pp->parts[k].section, ".text") == 0 &&
+                    pp->parts[k].sec_insn_off == f->off / 8)
+                    p->used_by = (int)pi;
+        }
+        l->obj->subprog_cnt++;
+    }
+}
+
 static int build_programs(struct loader *l)
 {
     /* Programs are the global functions outside .text; an object whose only code is in .text
@@ -984,37 +1089,11 @@ static int build_programs(struct loader *l)
          * (static ones too: Cilium's tail-call programs are static), as libbpf does. */
         if ((in_text && (!f->global || outside_text)) || f->size == 0)
             continue;
-        struct build b = {0};
-        size_t start;
-        if (append_func(l, &b, f, &start) < 0) {
-            free(b.insns);
+        if (make_spec(l, f, &l->obj->progs[l->obj->prog_cnt++]) < 0)
             return -1;
-        }
-        struct bpfrt_prog_spec *p = &l->obj->progs[l->obj->prog_cnt++];
-        p->priv = calloc(1, sizeof(*p->priv));
-        if (p->priv && (p->priv->parts = calloc(b.part_cnt, sizeof(*p->priv->parts)))) {
-            p->priv->part_cnt = b.part_cnt;
-            for (size_t k = 0; k < b.part_cnt; k++) {
-                p->priv->parts[k].start = b.parts[k].start;
-                p->priv->parts[k].sec_insn_off = b.parts[k].f->off / 8;
-                p->priv->parts[k].section = dup_str(l->secs[b.parts[k].f->sec].name);
-            }
-        }
-        p->name = dup_str(f->name);
-        p->section = dup_str(l->secs[f->sec].name);
-        p->insns = b.insns;
-        p->insn_cnt = b.n;
-        p->own_insn_cnt = f->size / 8;
-        p->section_offset = f->off;
-        p->section_index = (uint32_t)f->sec;
-        /* the object keeps its copy of the file; section bounds were checked against it */
-        p->raw_insns = (const struct bpfrt_insn *)(l->obj->priv->image +
-                                                   l->secs[f->sec].hdr.sh_offset + f->off);
-        p->autoload = true;
-        if (!p->name || !p->section)
-            return fail(l, "out of memory");
-        bpfrt_section_prog_type(p->section, &p->type, &p->expected_attach_type);
     }
+    if (outside_text)
+        build_subprogs(l);
     return 0;
 }
 
@@ -1163,17 +1242,11 @@ void bpfrt_object_close(struct bpfrt_object *obj)
 {
     if (!obj)
         return;
-    for (size_t i = 0; i < obj->prog_cnt; i++) {
-        struct bpfrt_prog_private *pp = obj->progs[i].priv;
-        for (size_t k = 0; pp && k < pp->part_cnt; k++)
-            free(pp->parts[k].section);
-        if (pp)
-            free(pp->parts);
-        free(pp);
-        free(obj->progs[i].name);
-        free(obj->progs[i].section);
-        free(obj->progs[i].insns);
-    }
+    for (size_t i = 0; i < obj->prog_cnt; i++)
+        free_spec(&obj->progs[i]);
+    for (size_t i = 0; i < obj->subprog_cnt; i++)
+        free_spec(&obj->subprogs[i]);
+    free(obj->subprogs);
     for (size_t i = 0; i < obj->map_cnt; i++) {
         free(obj->maps[i].name);
         free(obj->maps[i].section);
@@ -1199,12 +1272,24 @@ const struct bpfrt_btf *bpfrt_object_btf(const struct bpfrt_object *obj)
     return obj && obj->priv ? obj->priv->btf : NULL;
 }
 
+struct bpfrt_prog_spec *bpfrt_object_spec(const struct bpfrt_object *obj, size_t i)
+{
+    if (!obj)
+        return NULL;
+    if (i < obj->prog_cnt)
+        return &obj->progs[i];
+    if (i - obj->prog_cnt < obj->subprog_cnt)
+        return &obj->subprogs[i - obj->prog_cnt];
+    return NULL;
+}
+
 bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t insn,
                             struct bpfrt_source_line *out)
 {
-    if (!obj || prog >= obj->prog_cnt || !obj->priv->ext || !obj->progs[prog].priv)
+    const struct bpfrt_prog_spec *spec = bpfrt_object_spec(obj, prog);
+    if (!spec || !obj->priv->ext || !spec->priv)
         return false;
-    const struct bpfrt_prog_private *pp = obj->progs[prog].priv;
+    const struct bpfrt_prog_private *pp = spec->priv;
     const struct prog_part *part = NULL;
     for (size_t k = 0; k < pp->part_cnt; k++)
         if (pp->parts[k].start <= insn && (!part || pp->parts[k].start > part->start))
@@ -1225,14 +1310,17 @@ bool bpfrt_prog_source_line(const struct bpfrt_object *obj, size_t prog, size_t 
 size_t bpfrt_elf_core_records(const struct bpfrt_object *obj, size_t prog, size_t want,
                               const struct bpfrt_btf_core_relo **found, size_t *insn)
 {
-    const struct bpfrt_prog_private *pp = obj->progs[prog].priv;
+    const struct bpfrt_prog_spec *spec = bpfrt_object_spec(obj, prog);
+    if (!spec)
+        return 0;
+    const struct bpfrt_prog_private *pp = spec->priv;
     size_t n = 0;
     if (!obj->priv->ext || !pp)
         return 0;
     for (size_t k = 0; k < pp->part_cnt; k++) {
         const struct prog_part *part = &pp->parts[k];
         /* the part's extent: up to the next part's start, or the end of the program */
-        size_t end = obj->progs[prog].insn_cnt;
+        size_t end = spec->insn_cnt;
         for (size_t j = 0; j < pp->part_cnt; j++)
             if (pp->parts[j].start > part->start && pp->parts[j].start < end)
                 end = pp->parts[j].start;

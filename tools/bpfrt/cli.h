@@ -13,6 +13,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_test_data(int argc, char **argv);
 int cmd_objdump(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Prints "bpfrt: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -90,6 +90,7 @@ static void usage(FILE *f)
           "  run [OPTIONS] PROGRAM       run a program (.s or .bin) and print r0\n"
           "  test-data [OPTIONS] PATH... run conformance-format .data tests\n"
           "  objdump [--json] OBJ.o      list the programs and maps of an eBPF object\n"
+          "  verify [--json] OBJ.o       prove each program safe, or say why not\n"
           "\n"
           "'bpfrt COMMAND --help' describes each command.\n",
           f);
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
         {"asm", cmd_asm},         {"disasm", cmd_disasm},
         {"run", cmd_run},         {"test-data", cmd_test_data},
         {"objdump", cmd_objdump},
+        {"verify", cmd_verify},
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)

@@ -1,0 +1,371 @@
+/* Abstract states: allocation and copies (with the memory they take, for the statistics), and
+ * the two comparisons exploration needs: "covers" (pruning) and "equal" (infinite loops). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verifier/vstate.h"
+
+static void *vmalloc_acct(struct venv *env, size_t n)
+{
+    void *p = malloc(n);
+    if (p) {
+        env->mem += n;
+        if (env->mem > env->peak_mem)
+            env->peak_mem = env->mem;
+    }
+    return p;
+}
+
+static void vfree_acct(struct venv *env, void *p, size_t n)
+{
+    if (p) {
+        env->mem -= n;
+        free(p);
+    }
+}
+
+void vreg_not_init(struct vreg *r)
+{
+    memset(r, 0, sizeof(*r));
+    scalar_const(&r->s, 0);
+    r->map = -1;
+}
+
+void vreg_scalar_unknown(struct vreg *r)
+{
+    vreg_not_init(r);
+    r->type = V_SCALAR;
+    scalar_unknown(&r->s);
+}
+
+void vreg_scalar_const(struct vreg *r, uint64_t v)
+{
+    vreg_not_init(r);
+    r->type = V_SCALAR;
+    scalar_const(&r->s, v);
+}
+
+bool vreg_is_ptr(const struct vreg *r)
+{
+    return r->type != V_NOT_INIT && r->type != V_SCALAR;
+}
+
+struct vframe *vframe_new(struct venv *env, int32_t callsite, int32_t subprog)
+{
+    struct vframe *f = vmalloc_acct(env, sizeof(*f));
+    if (!f)
+        return NULL;
+    memset(f, 0, sizeof(*f));
+    for (int i = 0; i < 11; i++)
+        vreg_not_init(&f->regs[i]);
+    f->callsite = callsite;
+    f->subprog = subprog;
+    return f;
+}
+
+void vframe_reset_stack(struct venv *env, struct vframe *f)
+{
+    vfree_acct(env, f->slots, (size_t)f->nslots * sizeof(struct vslot));
+    f->slots = NULL;
+    f->nslots = 0;
+    f->depth = 0;
+}
+
+void vframe_free(struct venv *env, struct vframe *f)
+{
+    if (!f)
+        return;
+    vfree_acct(env, f->slots, (size_t)f->nslots * sizeof(struct vslot));
+    vfree_acct(env, f, sizeof(*f));
+}
+
+struct vslot *vframe_slot(struct venv *env, struct vframe *f, int i)
+{
+    if (i < 0 || i >= NSLOTS)
+        return NULL;
+    if (i >= f->nslots) {
+        int n = i + 1 < 8 ? 8 : i + 1;
+        if (n > NSLOTS)
+            n = NSLOTS;
+        struct vslot *s = vmalloc_acct(env, (size_t)n * sizeof(*s));
+        if (!s)
+            return NULL;
+        if (f->nslots)
+            memcpy(s, f->slots, (size_t)f->nslots * sizeof(*s));
+        memset(s + f->nslots, 0, (size_t)(n - f->nslots) * sizeof(*s));
+        vfree_acct(env, f->slots, (size_t)f->nslots * sizeof(*s));
+        f->slots = s;
+        f->nslots = n;
+    }
+    return &f->slots[i];
+}
+
+static struct vframe *vframe_copy(struct venv *env, const struct vframe *src)
+{
+    struct vframe *f = vmalloc_acct(env, sizeof(*f));
+    if (!f)
+        return NULL;
+    *f = *src;
+    f->slots = NULL;
+    if (src->nslots) {
+        f->slots = vmalloc_acct(env, (size_t)src->nslots * sizeof(struct vslot));
+        if (!f->slots) {
+            vfree_acct(env, f, sizeof(*f));
+            return NULL;
+        }
+        memcpy(f->slots, src->slots, (size_t)src->nslots * sizeof(struct vslot));
+    }
+    return f;
+}
+
+struct vstate *vstate_new(struct venv *env)
+{
+    struct vstate *s = vmalloc_acct(env, sizeof(*s));
+    if (!s)
+        return NULL;
+    memset(s, 0, sizeof(*s));
+    s->lock_map = -1;
+    return s;
+}
+
+struct vstate *vstate_copy(struct venv *env, const struct vstate *src)
+{
+    struct vstate *s = vmalloc_acct(env, sizeof(*s));
+    if (!s)
+        return NULL;
+    *s = *src;
+    for (int i = 0; i < src->nframes; i++) {
+        s->frames[i] = vframe_copy(env, src->frames[i]);
+        if (!s->frames[i]) {
+            s->nframes = i;
+            vstate_free(env, s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void vstate_free(struct venv *env, struct vstate *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->nframes; i++)
+        vframe_free(env, s->frames[i]);
+    vfree_acct(env, s, sizeof(*s));
+}
+
+/* A mapping of ids in the old state to ids in the current one; a pointer id must correspond to
+ * one id in each direction, or two copies in one state could match two unrelated pointers. */
+struct idmap {
+    uint32_t old_id[64], cur_id[64];
+    int n;
+};
+
+static bool ids_match(struct idmap *m, uint32_t old_id, uint32_t cur_id)
+{
+    if (!old_id && !cur_id)
+        return true;
+    if (!old_id || !cur_id)
+        return false;
+    for (int i = 0; i < m->n; i++) {
+        if (m->old_id[i] == old_id)
+            return m->cur_id[i] == cur_id;
+        if (m->cur_id[i] == cur_id)
+            return false;
+    }
+    if (m->n == 64)
+        return false;
+    m->old_id[m->n] = old_id;
+    m->cur_id[m->n++] = cur_id;
+    return true;
+}
+
+/* OLD's register covers CUR's: every value CUR may hold, OLD allows. */
+static bool reg_covers(const struct vreg *old, const struct vreg *cur, struct idmap *m)
+{
+    if (old->type == V_NOT_INIT)
+        return true;
+    if (old->type != cur->type)
+        return false;
+    if (old->type == V_SCALAR)
+        return scalar_within(&old->s, &cur->s);
+    if (old->maybe_null != cur->maybe_null || old->off != cur->off || old->map != cur->map ||
+        old->mem_size != cur->mem_size || old->frameno != cur->frameno)
+        return false;
+    if (!scalar_within(&old->s, &cur->s))
+        return false;
+    if (old->type == V_PKT || old->type == V_PKT_META) {
+        /* CUR must have proven at least as much packet, and share ranges the same way */
+        if (cur->range < old->range)
+            return false;
+    }
+    if (old->ref != cur->ref && !ids_match(m, old->ref | 0x80000000u, cur->ref | 0x80000000u))
+        return false;
+    if ((old->maybe_null || old->type == V_PKT || old->type == V_PKT_META) &&
+        !ids_match(m, old->id, cur->id))
+        return false;
+    return true;
+}
+
+static bool reg_equal(const struct vreg *a, const struct vreg *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == V_NOT_INIT)
+        return true;
+    return a->maybe_null == b->maybe_null && a->off == b->off && a->map == b->map &&
+           a->mem_size == b->mem_size && a->frameno == b->frameno && a->range == b->range &&
+           memcmp(&a->s, &b->s, sizeof(a->s)) == 0;
+}
+
+static uint8_t slot_byte(const struct vframe *f, int slot, int b)
+{
+    return slot < f->nslots ? f->slots[slot].bytes[b] : SB_INVALID;
+}
+
+static bool stack_covers(const struct vframe *old, const struct vframe *cur, struct idmap *m)
+{
+    int n = old->nslots > cur->nslots ? old->nslots : cur->nslots;
+    for (int i = 0; i < n; i++) {
+        bool old_spill = true, cur_spill = true;
+        for (int b = 0; b < 8; b++) {
+            uint8_t o = slot_byte(old, i, b), c = slot_byte(cur, i, b);
+            old_spill &= o == SB_SPILL;
+            cur_spill &= c == SB_SPILL;
+            if (o == SB_INVALID)
+                continue;
+            if (c == SB_INVALID)
+                return false;
+            if (o == SB_MISC && (c == SB_MISC || c == SB_ZERO))
+                continue;
+            if (o == SB_ZERO && c == SB_ZERO)
+                continue;
+            if (o == SB_SPILL && c == SB_SPILL)
+                continue;
+            if (o == SB_MISC && c == SB_SPILL && cur->slots[i].spill.type == V_SCALAR)
+                continue;
+            return false;
+        }
+        if (old_spill) {
+            if (!cur_spill || !reg_covers(&old->slots[i].spill, &cur->slots[i].spill, m))
+                return false;
+        } else if (i < old->nslots && i < cur->nslots) {
+            /* partly spilled bytes are scalars here; nothing more to compare */
+        }
+    }
+    return true;
+}
+
+bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
+                   int32_t pc)
+{
+    if (old->nframes != cur->nframes || old->nrefs != cur->nrefs || old->lock_map != cur->lock_map)
+        return false;
+    struct idmap m = {.n = 0};
+    for (int fi = 0; fi < old->nframes; fi++) {
+        const struct vframe *of = old->frames[fi], *cf = cur->frames[fi];
+        if (of->callsite != cf->callsite || of->callback != cf->callback)
+            return false;
+        /* live registers: at PC for the innermost frame, after the call for the callers */
+        uint16_t live;
+        if (fi == old->nframes - 1)
+            live = env->live_in[pc];
+        else
+            live = (uint16_t)(env->live_in[old->frames[fi + 1]->callsite + 1] & 0x3c0); /* r6-r9 */
+        for (int r = 0; r < 11; r++) {
+            if (r < 10 && !(live & (1u << r)))
+                continue;
+            if (!reg_covers(&of->regs[r], &cf->regs[r], &m))
+                return false;
+        }
+        if (!stack_covers(of, cf, &m))
+            return false;
+    }
+    for (int i = 0; i < old->nrefs; i++)
+        if (!ids_match(&m, old->refs[i] | 0x80000000u, cur->refs[i] | 0x80000000u))
+            return false;
+    return true;
+}
+
+bool vstate_equal(const struct venv *env, const struct vstate *a, const struct vstate *b,
+                  int32_t pc)
+{
+    if (a->nframes != b->nframes || a->nrefs != b->nrefs)
+        return false;
+    for (int fi = 0; fi < a->nframes; fi++) {
+        const struct vframe *fa = a->frames[fi], *fb = b->frames[fi];
+        uint16_t live = fi == a->nframes - 1 ? env->live_in[pc] : 0x7ff;
+        for (int r = 0; r < 11; r++)
+            if ((r == 10 || (live & (1u << r))) && !reg_equal(&fa->regs[r], &fb->regs[r]))
+                return false;
+        int n = fa->nslots > fb->nslots ? fa->nslots : fb->nslots;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 8; k++)
+                if (slot_byte(fa, i, k) != slot_byte(fb, i, k))
+                    return false;
+            if (slot_byte(fa, i, 0) == SB_SPILL &&
+                !reg_equal(&fa->slots[i].spill, &fb->slots[i].spill))
+                return false;
+        }
+    }
+    return true;
+}
+
+const char *vtype_name(const struct vreg *r)
+{
+    static const char *const names[] = {
+        [V_NOT_INIT] = "uninitialised",
+        [V_SCALAR] = "scalar",
+        [V_CTX] = "ctx",
+        [V_STACK] = "fp",
+        [V_MAP] = "map_ptr",
+        [V_MAP_VALUE] = "map_value",
+        [V_MAP_KEY] = "map_key",
+        [V_PKT] = "pkt",
+        [V_PKT_END] = "pkt_end",
+        [V_PKT_META] = "pkt_meta",
+        [V_SOCK] = "sock",
+        [V_SOCK_COMMON] = "sock_common",
+        [V_TCP_SOCK] = "tcp_sock",
+        [V_MEM] = "mem",
+        [V_BTF_ID] = "kernel_ptr",
+        [V_FUNC] = "func",
+        [V_FLOW_KEYS] = "flow_keys",
+    };
+    return r->type < sizeof(names) / sizeof(names[0]) ? names[r->type] : "?";
+}
+
+int vreg_format(const struct venv *env, const struct vreg *r, char *buf, size_t len)
+{
+    char sc[160];
+    if (r->type == V_NOT_INIT)
+        return snprintf(buf, len, "uninitialised");
+    if (r->type == V_SCALAR) {
+        scalar_format(&r->s, sc, sizeof(sc));
+        return snprintf(buf, len, "%s", sc);
+    }
+    size_t n = (size_t)snprintf(buf, len, "%s%s", vtype_name(r), r->maybe_null ? "_or_null" : "");
+    if (n >= len)
+        return (int)n;
+    if (r->type == V_MAP || r->type == V_MAP_VALUE || r->type == V_MAP_KEY) {
+        if (r->map >= 0 && (size_t)r->map < env->map_cnt)
+            n += (size_t)snprintf(buf + n, len - n, "(%s)", env->maps[r->map].name);
+    }
+    if (r->type == V_STACK && r->frameno)
+        n += (size_t)snprintf(buf + n, len - n, "[frame %u]", r->frameno);
+    uint64_t c;
+    if (n < len && r->type != V_MAP && r->type != V_FUNC) {
+        if (scalar_is_const(&r->s, &c))
+            n += (size_t)snprintf(buf + n, len - n, "%+lld", (long long)(r->off + (int64_t)c));
+        else {
+            scalar_format(&r->s, sc, sizeof(sc));
+            n += (size_t)snprintf(buf + n, len - n, "%+d+%s", r->off, sc);
+        }
+    }
+    if (n < len && (r->type == V_PKT || r->type == V_PKT_META))
+        n += (size_t)snprintf(buf + n, len - n, " (range %d)", r->range);
+    if (n < len && (r->type == V_MAP_VALUE || r->type == V_MEM || r->type == V_MAP_KEY))
+        n += (size_t)snprintf(buf + n, len - n, " (size %u)", r->mem_size);
+    return (int)n;
+}

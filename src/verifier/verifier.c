@@ -1,0 +1,595 @@
+/* The verifier's driver: structural checks and liveness (the control-flow stage), then a
+ * depth-first exploration of every path with the abstract state, pruning a path where a state
+ * already proven safe at the same instruction covers it; then the result and its message. */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfrt/verifier.h"
+#include "platform/platform.h"
+#include "verifier/vstate.h"
+
+#define DEFAULT_INSN_LIMIT 1000000u
+
+/* --- control flow and liveness --- */
+
+static uint16_t bit(unsigned r)
+{
+    return (uint16_t)(1u << r);
+}
+
+/* Registers instruction PC reads (*USE) and writes (*DEF). */
+static void use_def(const struct venv *env, int32_t pc, uint16_t *use, uint16_t *def)
+{
+    const struct bpfrt_decoded *d = &env->dec[pc];
+    const struct bpfrt_form_info *fi = bpfrt_form_info(d->form);
+    uint8_t op = BPF_OP(env->insns[pc].code);
+    *use = *def = 0;
+    switch (fi->shape) {
+    case BPFRT_SHAPE_ALU_K:
+        *use = op == BPF_MOV ? 0 : bit(d->dst);
+        *def = bit(d->dst);
+        break;
+    case BPFRT_SHAPE_ALU_X:
+        *use = (uint16_t)(bit(d->src) | (op == BPF_MOV ? 0 : bit(d->dst)));
+        *def = bit(d->dst);
+        break;
+    case BPFRT_SHAPE_ALU_NEG:
+    case BPFRT_SHAPE_ENDIAN: *use = *def = bit(d->dst); break;
+    case BPFRT_SHAPE_LDDW: *def = bit(d->dst); break;
+    case BPFRT_SHAPE_LDABS:
+        *use = bit(6);
+        *def = 0x3f;
+        break;
+    case BPFRT_SHAPE_LDIND:
+        *use = (uint16_t)(bit(6) | bit(d->src));
+        *def = 0x3f;
+        break;
+    case BPFRT_SHAPE_LDX:
+        *use = bit(d->src);
+        *def = bit(d->dst);
+        break;
+    case BPFRT_SHAPE_ST: *use = bit(d->dst); break;
+    case BPFRT_SHAPE_STX: *use = (uint16_t)(bit(d->dst) | bit(d->src)); break;
+    case BPFRT_SHAPE_ATOMIC:
+        *use = (uint16_t)(bit(d->dst) | bit(d->src));
+        if (d->imm == BPF_CMPXCHG) {
+            *use |= bit(0);
+            *def = bit(0);
+        } else if (d->imm & BPF_FETCH) {
+            *def = bit(d->src);
+        }
+        break;
+    case BPFRT_SHAPE_JMP_K: *use = bit(d->dst); break;
+    case BPFRT_SHAPE_JMP_X: *use = (uint16_t)(bit(d->dst) | bit(d->src)); break;
+    case BPFRT_SHAPE_CALL:
+        *use = 0x3e; /* r1-r5 */
+        *def = 0x3f;
+        break;
+    case BPFRT_SHAPE_CALLX:
+        *use = (uint16_t)(0x3e | bit(d->dst));
+        *def = 0x3f;
+        break;
+    case BPFRT_SHAPE_EXIT: *use = bit(0); break;
+    default: break;
+    }
+    *use &= 0x3ff;
+}
+
+/* Successors of PC inside its function: up to two. */
+static int successors(const struct venv *env, int32_t pc, int32_t out[2])
+{
+    const struct bpfrt_decoded *d = &env->dec[pc];
+    switch (bpfrt_form_info(d->form)->shape) {
+    case BPFRT_SHAPE_EXIT: return 0;
+    case BPFRT_SHAPE_JA: out[0] = pc + 1 + d->off; return 1;
+    case BPFRT_SHAPE_JA32: out[0] = pc + 1 + d->imm; return 1;
+    case BPFRT_SHAPE_JMP_K:
+    case BPFRT_SHAPE_JMP_X:
+        out[0] = pc + 1;
+        out[1] = pc + 1 + d->off;
+        return 2;
+    default: out[0] = pc + d->slots; return 1;
+    }
+}
+
+static int setup_cfg(struct venv *env)
+{
+    size_t n = env->n;
+    env->prune = calloc(n + 1, 1);
+    env->live_in = calloc(n + 1, sizeof(uint16_t));
+    env->visited = calloc(n + 1, 1);
+    env->kept = calloc(n + 1, sizeof(struct kept *));
+    env->cb_entry = calloc(n + 1, 1);
+    if (!env->prune || !env->live_in || !env->visited || !env->kept || !env->cb_entry)
+        return -ENOMEM;
+    for (size_t pc = 0; pc < n; pc++) {
+        const struct bpfrt_decoded *d = &env->dec[pc];
+        if (!d->form)
+            continue;
+        enum bpfrt_shape sh = bpfrt_form_info(d->form)->shape;
+        int32_t succ[2];
+        int ns = successors(env, (int32_t)pc, succ);
+        if (sh == BPFRT_SHAPE_JA || sh == BPFRT_SHAPE_JA32 || sh == BPFRT_SHAPE_JMP_K ||
+            sh == BPFRT_SHAPE_JMP_X)
+            for (int i = 0; i < ns; i++)
+                env->prune[succ[i]] = 1;
+        if (d->form == BPFRT_FORM_CALL_LOCAL) {
+            env->prune[pc + 1 + (size_t)d->imm] = 1;
+            env->prune[pc + 1] = 1;
+        }
+        if (d->form == BPFRT_FORM_LDDW_CODE_ADDR) {
+            env->prune[pc + 1 + (size_t)d->imm] = 1;
+            env->cb_entry[pc + 1 + (size_t)d->imm] = 1;
+        }
+        if (d->form == BPFRT_FORM_CALL)
+            env->prune[pc + 1] = 1;
+    }
+    /* liveness: registers read before written on some path from each instruction (within its
+     * function; a call reads r1-r5 and writes r0-r5, an exit reads r0) */
+    uint16_t *use = malloc(n * sizeof(uint16_t)), *def = malloc(n * sizeof(uint16_t));
+    if (!use || !def) {
+        free(use);
+        free(def);
+        return -ENOMEM;
+    }
+    for (size_t pc = 0; pc < n; pc++)
+        if (env->dec[pc].form)
+            use_def(env, (int32_t)pc, &use[pc], &def[pc]);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = n; i-- > 0;) {
+            if (!env->dec[i].form)
+                continue;
+            int32_t succ[2];
+            int ns = successors(env, (int32_t)i, succ);
+            uint16_t out = 0;
+            for (int k = 0; k < ns; k++)
+                if (succ[k] >= 0 && (size_t)succ[k] < n)
+                    out |= env->live_in[succ[k]];
+            uint16_t in = (uint16_t)(use[i] | (out & ~def[i]));
+            if (in != env->live_in[i]) {
+                env->live_in[i] = in;
+                changed = true;
+            }
+        }
+    }
+    free(use);
+    free(def);
+    return 0;
+}
+
+/* --- exploration --- */
+
+struct pending {
+    struct vstate *st;
+    int32_t pc;
+    struct kept *last;
+};
+
+static void finish_path(struct kept *k)
+{
+    while (k) {
+        if (--k->branches > 0)
+            break;
+        k = k->parent;
+    }
+}
+
+static bool is_ancestor(const struct kept *k, const struct kept *last)
+{
+    for (; last; last = last->parent)
+        if (last == k)
+            return true;
+    return false;
+}
+
+static void record_branch(struct vstate *s, int32_t pc, bool taken)
+{
+    s->path[s->branches % PATH_LEN].pc = pc;
+    s->path[s->branches % PATH_LEN].taken = taken;
+    s->branches++;
+}
+
+static void log_line(struct venv *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_line(struct venv *env, const char *fmt, ...)
+{
+    if (!env->opts || !env->opts->log)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    env->opts->log(env->opts->log_ctx, buf);
+}
+
+static void log_state(struct venv *env, const struct vstate *s, int32_t pc)
+{
+    char text[128], regs[900] = "";
+    size_t n = 0;
+    bpfrt_disasm_insn(env->insns, env->n, (size_t)pc, text, sizeof(text));
+    const struct vframe *f = s->frames[s->nframes - 1];
+    for (int r = 0; r < 11 && n < sizeof(regs) - 100; r++) {
+        if (f->regs[r].type == V_NOT_INIT)
+            continue;
+        char b[200];
+        vreg_format(env, &f->regs[r], b, sizeof(b));
+        n += (size_t)snprintf(regs + n, sizeof(regs) - n, " r%d=%s", r, b);
+    }
+    log_line(env, "%d: %-32s ;%s%s", pc, text, s->nframes > 1 ? " [in call]" : "", regs);
+}
+
+static int explore(struct venv *env, struct vstate *init)
+{
+    size_t cap = 64, depth = 0;
+    struct pending *stack = malloc(cap * sizeof(*stack));
+    if (!stack)
+        return -ENOMEM;
+    uint64_t limit =
+        env->opts && env->opts->insn_limit ? env->opts->insn_limit : DEFAULT_INSN_LIMIT;
+    struct vstate *st = init;
+    int32_t pc = 0;
+    struct kept *last = NULL;
+    int rc = 0;
+    for (;;) {
+        bool path_done = false;
+        if (env->prune[pc]) {
+            struct kept **kp = &env->kept[pc];
+            bool in_loop = false;
+            /* inside a callback, iterations are bounded by the helper: a state covered by one
+             * still being explored is done (the fixpoint of the callback's iterations) */
+            bool in_cb = env->cb_entry[pc];
+            for (int fi = 1; fi < st->nframes && !in_cb; fi++)
+                in_cb = st->frames[fi]->callback;
+            while (*kp) {
+                struct kept *k = *kp;
+                if (k->branches == 0 || in_cb) {
+                    if (vstate_covers(env, k->st, st, pc)) {
+                        k->hits++;
+                        path_done = true;
+                        break;
+                    }
+                    /* a proven state that keeps missing only costs time: drop it (Linux's
+                     * heuristic) */
+                    if (++k->misses > k->hits * 3 + 3 && k->branches == 0 && !in_cb) {
+                        *kp = k->next;
+                        vstate_free(env, k->st);
+                        env->mem -= sizeof(*k);
+                        free(k);
+                        continue;
+                    }
+                } else if (in_loop = true,
+                           vstate_equal(env, k->st, st, pc) && is_ancestor(k, last)) {
+                    verr(env, pc,
+                         "infinite loop: the program comes back to instruction %d in "
+                         "the same state",
+                         pc);
+                    rc = 1;
+                    goto out;
+                }
+                kp = &k->next;
+            }
+            /* inside a loop every iteration is a new state that rarely helps pruning: keep
+             * one now and then only (Linux's heuristic) */
+            bool add = !path_done;
+            if (add && in_loop && env->processed - env->prev_add < 100 &&
+                env->jumps - env->prev_jumps < 20)
+                add = false;
+            if (add) {
+                env->prev_add = env->processed;
+                env->prev_jumps = env->jumps;
+                struct kept *nk = malloc(sizeof(*nk));
+                struct vstate *copy = nk ? vstate_copy(env, st) : NULL;
+                if (!copy) {
+                    free(nk);
+                    verr(env, pc, "out of memory");
+                    rc = 1;
+                    goto out;
+                }
+                *nk = (struct kept){env->kept[pc], copy, 0, 0, last, 1};
+                env->kept[pc] = nk;
+                last = nk;
+                env->kept_cnt++;
+                env->mem += sizeof(*nk);
+            }
+        }
+        if (!path_done) {
+            env->visited[pc] = 1;
+            if (++env->processed > limit) {
+                verr(env, pc,
+                     "the program is too complex to verify: more than %llu instructions "
+                     "processed (a loop whose bound cannot be proven?)",
+                     (unsigned long long)limit);
+                rc = 1;
+                goto out;
+            }
+            if (env->opts && env->opts->log)
+                log_state(env, st, pc);
+            struct vstate *branch = NULL;
+            int32_t bpc = -1;
+            env->regs_text[0] = '\0';
+            int32_t next = vcheck_insn(env, st, pc, &branch, &bpc);
+            if (next == -2 || env->failed) {
+                vstate_free(env, branch);
+                env->res_state = st;
+                st = NULL;
+                rc = 1;
+                goto out;
+            }
+            if (bpfrt_form_info(env->dec[pc].form)->shape == BPFRT_SHAPE_JMP_K ||
+                bpfrt_form_info(env->dec[pc].form)->shape == BPFRT_SHAPE_JMP_X)
+                env->jumps++;
+            if (branch) {
+                if (depth == cap) {
+                    struct pending *ns = realloc(stack, 2 * cap * sizeof(*stack));
+                    if (!ns) {
+                        vstate_free(env, branch);
+                        verr(env, pc, "out of memory");
+                        rc = 1;
+                        goto out;
+                    }
+                    stack = ns;
+                    cap *= 2;
+                }
+                bool cond = bpfrt_form_info(env->dec[pc].form)->shape != BPFRT_SHAPE_EXIT;
+                if (cond) {
+                    record_branch(branch, pc, true);
+                    record_branch(st, pc, false);
+                }
+                stack[depth++] = (struct pending){branch, bpc, last};
+                if (last)
+                    last->branches++;
+            }
+            if (next >= 0) {
+                pc = next;
+                continue;
+            }
+        }
+        /* this path is done: the program exited or a proven state covers it */
+        finish_path(last);
+        vstate_free(env, st);
+        st = NULL;
+        if (depth == 0)
+            break;
+        depth--;
+        st = stack[depth].st;
+        pc = stack[depth].pc;
+        last = stack[depth].last;
+    }
+out:
+    if (st && st != env->res_state)
+        vstate_free(env, st);
+    while (depth > 0)
+        vstate_free(env, stack[--depth].st);
+    free(stack);
+    return rc;
+}
+
+/* --- the result --- */
+
+static void fill_result(struct venv *env, const struct bpfrt_object *obj, size_t prog,
+                        struct bpfrt_verify_result *res)
+{
+    res->accepted = !env->failed;
+    res->stats.insns_processed = env->processed;
+    res->stats.states_kept = env->kept_cnt;
+    res->stats.peak_memory = env->peak_mem;
+    res->stats.stack_depth = (uint32_t)env->max_stack;
+    uint32_t unreach = 0;
+    for (size_t pc = 0; pc < env->n; pc++)
+        if (env->dec[pc].form && !env->visited[pc])
+            unreach++;
+    res->stats.unreachable = env->failed ? 0 : unreach;
+    if (!env->failed)
+        return;
+    res->pc = env->err_pc;
+    snprintf(res->reason, sizeof(res->reason), "%s", env->err);
+    if (env->err_pc >= 0 && (size_t)env->err_pc < env->n)
+        bpfrt_disasm_insn(env->insns, env->n, (size_t)env->err_pc, res->insn_text,
+                          sizeof(res->insn_text));
+    struct bpfrt_source_line ln;
+    if (obj && env->err_pc >= 0 && bpfrt_prog_source_line(obj, prog, (size_t)env->err_pc, &ln)) {
+        const char *base = strrchr(ln.file, '/');
+        const char *t = ln.text;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        snprintf(res->source, sizeof(res->source), "%s:%u: %s", base ? base + 1 : ln.file, ln.line,
+                 t);
+    }
+    /* the registers the instruction uses, from the state where it failed */
+    size_t n = (size_t)snprintf(res->regs, sizeof(res->regs), "%s", env->regs_text);
+    const struct vstate *s = env->res_state;
+    if (s && env->err_pc >= 0 && (size_t)env->err_pc < env->n) {
+        uint16_t use, def;
+        use_def(env, env->err_pc, &use, &def);
+        const struct vframe *f = s->frames[s->nframes - 1];
+        for (int r = 0; r < 11 && n < sizeof(res->regs) - 40; r++) {
+            if (!(use & bit((unsigned)r)) ||
+                strstr(res->regs, (char[]){'r', (char)('0' + r), '=', 0}))
+                continue;
+            char b[200];
+            vreg_format(env, &f->regs[r], b, sizeof(b));
+            n += (size_t)snprintf(res->regs + n, sizeof(res->regs) - n, "%sr%d=%s", n ? ", " : "",
+                                  r, b);
+        }
+        size_t pn = 0;
+        int first = s->branches > PATH_LEN ? s->branches - PATH_LEN : 0;
+        if (first)
+            pn += (size_t)snprintf(res->path, sizeof(res->path), "... ");
+        for (int i = first; i < s->branches && pn < sizeof(res->path) - 24; i++)
+            pn += (size_t)snprintf(res->path + pn, sizeof(res->path) - pn, "%s%d %s",
+                                   i > first ? ", " : "", s->path[i % PATH_LEN].pc,
+                                   s->path[i % PATH_LEN].taken ? "taken" : "not taken");
+    }
+    size_t m = 0;
+    if (obj)
+        m += (size_t)snprintf(res->message + m, sizeof(res->message) - m,
+                              "%s: section '%s', program '%s': ", obj->name,
+                              bpfrt_object_spec(obj, prog)->section,
+                              bpfrt_object_spec(obj, prog)->name);
+    m +=
+        (size_t)snprintf(res->message + m, sizeof(res->message) - m, "instruction %d", env->err_pc);
+    if (res->insn_text[0] && m < sizeof(res->message))
+        m += (size_t)snprintf(res->message + m, sizeof(res->message) - m, " (%s)", res->insn_text);
+    if (res->source[0] && m < sizeof(res->message))
+        m += (size_t)snprintf(res->message + m, sizeof(res->message) - m, " at %s", res->source);
+    if (m < sizeof(res->message))
+        m += (size_t)snprintf(res->message + m, sizeof(res->message) - m, ": %s", res->reason);
+    if (res->regs[0] && m < sizeof(res->message))
+        m += (size_t)snprintf(res->message + m, sizeof(res->message) - m, " [%s]", res->regs);
+    if (res->path[0] && m < sizeof(res->message))
+        snprintf(res->message + m, sizeof(res->message) - m, " [path: %s]", res->path);
+}
+
+static void free_env(struct venv *env)
+{
+    if (env->kept)
+        for (size_t pc = 0; pc < env->n; pc++)
+            for (struct kept *k = env->kept[pc], *nx; k; k = nx) {
+                nx = k->next;
+                vstate_free(env, k->st);
+                free(k);
+            }
+    vstate_free(env, env->res_state);
+    free(env->kept);
+    free(env->prune);
+    free(env->live_in);
+    free(env->visited);
+    free(env->cb_entry);
+    free(env->dec);
+}
+
+static bool license_gpl(const char *l)
+{
+    static const char *const ok[] = {"GPL",          "GPL v2",       "GPL and additional rights",
+                                     "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+    if (!l)
+        return false;
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (strcmp(l, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_map_spec *maps,
+                  size_t map_cnt, uint32_t type, uint32_t attach, bool gpl,
+                  const struct bpfrt_verify_opts *opts, const struct bpfrt_object *obj, size_t prog,
+                  struct bpfrt_verify_result *res)
+{
+    struct venv env;
+    memset(&env, 0, sizeof(env));
+    memset(res, 0, sizeof(*res));
+    res->pc = -1;
+    uint64_t t0 = bpfrt_now_ns();
+    env.insns = insns;
+    env.n = n;
+    env.maps = maps;
+    env.map_cnt = map_cnt;
+    env.prog_type = type;
+    env.attach_type = attach;
+    env.opts = opts;
+    env.unprivileged = opts && opts->unprivileged;
+    env.gpl = gpl;
+    env.err_pc = -1;
+    env.pt = bpfrt_prog_type_info(type, attach);
+    int rc = 0;
+    if (!env.pt) {
+        snprintf(res->message, sizeof(res->message),
+                 "program type %u is not supported by the verifier", type);
+        snprintf(res->reason, sizeof(res->reason), "%.390s", res->message);
+        return -EINVAL;
+    }
+    struct bpfrt_diag diag;
+    if (bpfrt_isa_validate(insns, n, &diag) < 0) {
+        /* structurally invalid: a rejection at that instruction */
+        env.failed = true;
+        snprintf(env.err, sizeof(env.err), "%.390s", diag.msg);
+        const char *p = strstr(diag.msg, "insn ");
+        env.err_pc = p ? (int32_t)strtol(p + 5, NULL, 10) : -1;
+        env.dec = calloc(n ? n : 1, sizeof(*env.dec));
+        env.visited = calloc(n ? n : 1, 1);
+        fill_result(&env, obj, prog, res);
+        free_env(&env);
+        res->stats.time_ns = bpfrt_now_ns() - t0;
+        return 1;
+    }
+    env.dec = calloc(n, sizeof(*env.dec));
+    if (!env.dec) {
+        free_env(&env);
+        snprintf(res->message, sizeof(res->message), "out of memory");
+        return -ENOMEM;
+    }
+    for (size_t pc = 0; pc < n;) {
+        bpfrt_isa_decode(insns, n, pc, &env.dec[pc], NULL);
+        pc += env.dec[pc].slots;
+    }
+    if (setup_cfg(&env) < 0) {
+        free_env(&env);
+        return -ENOMEM;
+    }
+    struct vstate *st = vstate_new(&env);
+    struct vframe *f = st ? vframe_new(&env, -1, 0) : NULL;
+    if (!f) {
+        vstate_free(&env, st);
+        free_env(&env);
+        return -ENOMEM;
+    }
+    st->frames[st->nframes++] = f;
+    f->regs[1].type = V_CTX;
+    f->regs[10].type = V_STACK;
+    rc = explore(&env, st);
+    if (rc < 0) {
+        free_env(&env);
+        snprintf(res->message, sizeof(res->message), "out of memory");
+        return rc;
+    }
+    fill_result(&env, obj, prog, res);
+    free_env(&env);
+    res->stats.time_ns = bpfrt_now_ns() - t0;
+    return res->accepted ? 0 : 1;
+}
+
+int bpfrt_verify_insns(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_map_spec *maps,
+                       size_t map_cnt, const struct bpfrt_verify_opts *opts,
+                       struct bpfrt_verify_result *res)
+{
+    uint32_t type = opts && opts->set_type ? opts->prog_type : 0;
+    uint32_t attach = opts && opts->set_type ? opts->attach_type : 0;
+    return verify(insns, n, maps, map_cnt, type, attach, opts ? opts->gpl : true, opts, NULL, 0,
+                  res);
+}
+
+int bpfrt_verify_program(struct bpfrt_object *obj, size_t prog,
+                         const struct bpfrt_verify_opts *opts, struct bpfrt_verify_result *res)
+{
+    struct bpfrt_prog_spec *p = bpfrt_object_spec(obj, prog);
+    if (!p) {
+        memset(res, 0, sizeof(*res));
+        snprintf(res->message, sizeof(res->message), "no such program");
+        return -EINVAL;
+    }
+    char note[300] = "";
+    if (bpfrt_prog_core_relo_cnt(obj, prog)) {
+        struct bpfrt_diag d;
+        if (bpfrt_prog_core_apply(obj, prog, NULL, &d) != 0)
+            snprintf(note, sizeof(note),
+                     "CO-RE relocations left as compiled (loading will refuse the program): %.200s",
+                     d.msg);
+    }
+    uint32_t type = opts && opts->set_type ? opts->prog_type : p->type;
+    uint32_t attach = opts && opts->set_type ? opts->attach_type : p->expected_attach_type;
+    int rc = verify(p->insns, p->insn_cnt, obj->maps, obj->map_cnt, type, attach,
+                    license_gpl(obj->license), opts, obj, prog, res);
+    snprintf(res->note, sizeof(res->note), "%s", note);
+    return rc;
+}
+
+const char *bpfrt_verifier_prog_type_name(uint32_t type)
+{
+    const struct bpfrt_prog_type_info *pt = bpfrt_prog_type_info(type, 0);
+    return pt ? pt->name : NULL;
+}

@@ -1,0 +1,5 @@
+-- expect reject infinite loop
+-- asm
+mov %r0, 0
+loop:
+ja loop

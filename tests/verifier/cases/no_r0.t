@@ -1,0 +1,3 @@
+-- expect reject r0 is not set
+-- asm
+exit

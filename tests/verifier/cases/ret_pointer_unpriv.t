@@ -1,0 +1,5 @@
+-- unprivileged
+-- expect reject leaks its address
+-- asm
+mov %r0, %r10
+exit

@@ -1,0 +1,4 @@
+-- expect reject uninitialised stack
+-- asm
+ldxdw %r0, [%r10-8]
+exit

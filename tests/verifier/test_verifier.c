@@ -1,0 +1,136 @@
+/* The verifier on small assembly programs (tests/verifier/cases, files NAME.t), one safety property
+ * or precision need per file. A case file:
+ *
+ *   -- type xdp                      program type (bpftool name; default: unspec)
+ *   -- unprivileged                  check in unprivileged mode
+ *   -- map NAME TYPE KEY VALUE MAX [FLAGS]   a map spec, indexed in order (map_by_idx(N))
+ *   -- expect accept | reject TEXT   the verdict; TEXT must appear in the reason
+ *   -- asm                           the program (bpfrt assembler syntax) follows
+ *
+ * usage: test_verifier CASES_DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfrt/object.h"
+#include "bpfrt/verifier.h"
+#include "testlib.h"
+
+static uint32_t map_type_by_name(const char *s)
+{
+    for (uint32_t t = 0; t < 40; t++)
+        if (strcmp(bpfrt_map_type_name(t), s) == 0)
+            return t;
+    return 0;
+}
+
+static uint32_t prog_type_by_name(const char *s)
+{
+    for (uint32_t t = 0; t < 40; t++) {
+        const char *n = bpfrt_prog_type_name(t);
+        if (n && strcmp(n, s) == 0)
+            return t;
+    }
+    return 0;
+}
+
+static void run_case(const char *path)
+{
+    size_t len;
+    char *text = tl_read_file(path, &len);
+    if (!CHECK(text != NULL, "%s: unreadable", path))
+        return;
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    struct bpfrt_map_spec maps[8];
+    char map_names[8][32];
+    size_t nmaps = 0;
+    struct bpfrt_verify_opts opts = {.sz = sizeof(opts), .gpl = true};
+    bool want_accept = true;
+    char want_text[256] = "";
+    char *asm_text = NULL;
+    int asm_line = 1, line_no = 0;
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_no++;
+        if (strncmp(line, "-- type ", 8) == 0) {
+            opts.set_type = true;
+            opts.prog_type = prog_type_by_name(line + 8);
+            CHECK(opts.prog_type || strcmp(line + 8, "unspec") == 0, "%s: unknown type '%s'", name,
+                  line + 8);
+        } else if (strcmp(line, "-- unprivileged") == 0) {
+            opts.unprivileged = true;
+        } else if (strncmp(line, "-- map ", 7) == 0 && nmaps < 8) {
+            char type[32];
+            unsigned k, v, m, fl = 0;
+            struct bpfrt_map_spec *ms = &maps[nmaps];
+            memset(ms, 0, sizeof(*ms));
+            if (sscanf(line + 7, "%31s %31s %u %u %u %x", map_names[nmaps], type, &k, &v, &m,
+                       &fl) >= 5) {
+                ms->name = map_names[nmaps];
+                ms->type = map_type_by_name(type);
+                ms->key_size = k;
+                ms->value_size = v;
+                ms->max_entries = m;
+                ms->map_flags = fl;
+                ms->inner_map = -1;
+                nmaps++;
+            } else {
+                CHECK(false, "%s: bad map line '%s'", name, line);
+            }
+        } else if (strncmp(line, "-- expect ", 10) == 0) {
+            want_accept = strncmp(line + 10, "accept", 6) == 0;
+            if (!want_accept && strlen(line) > 17)
+                snprintf(want_text, sizeof(want_text), "%s", line + 17);
+        } else if (strcmp(line, "-- asm") == 0) {
+            asm_text = next;
+            asm_line = line_no + 1;
+            break;
+        }
+    }
+    struct bpfrt_insn *insns = NULL;
+    size_t n = 0;
+    struct bpfrt_diag diag;
+    if (!CHECK(asm_text && bpfrt_asm_at(asm_text, name, asm_line, &insns, &n, &diag) == 0,
+               "%s: does not assemble: %s", name, asm_text ? diag.msg : "no -- asm section")) {
+        free(text);
+        return;
+    }
+    struct bpfrt_verify_result *res = malloc(sizeof(*res));
+    int rc = bpfrt_verify_insns(insns, n, maps, nmaps, &opts, res);
+    if (want_accept) {
+        CHECK(rc == 0, "%s: expected accept, got %s: %s", name, rc == 1 ? "reject" : "error",
+              res->message);
+    } else {
+        CHECK(rc == 1 && strstr(res->reason, want_text),
+              "%s: expected reject with '%s', got %s: %s", name, want_text,
+              rc == 0   ? "accept"
+              : rc == 1 ? "reject"
+                        : "error",
+              res->message);
+        if (rc == 1)
+            printf("  %-36s rejected: %s\n", name, res->message);
+    }
+    free(res);
+    free(insns);
+    free(text);
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_verifier CASES_DIR\n");
+        return 2;
+    }
+    char **files;
+    int n = tl_list_dir(argv[1], ".t", &files);
+    CHECK(n > 0, "no cases in %s", argv[1]);
+    for (int i = 0; i < n; i++)
+        run_case(files[i]);
+    if (n > 0)
+        tl_free_list(files, n);
+    printf("%d cases\n", n);
+    return tl_summary();
+}
