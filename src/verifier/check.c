@@ -40,6 +40,13 @@ static void note_reg(struct venv *env, struct vstate *s, int r)
     snprintf(env->regs_text + n, sizeof(env->regs_text) - n, "%sr%d=%s", n ? ", " : "", r, buf);
 }
 
+/* The exact value of register R (a scalar) matters for the check being made. */
+static void need_precise(struct venv *env, struct vstate *s, int r)
+{
+    if (cur(s)->regs[r].type == V_SCALAR)
+        env->need_regs |= (uint16_t)(1u << r);
+}
+
 static uint32_t new_id(struct venv *env)
 {
     return ++env->next_id;
@@ -237,6 +244,7 @@ static bool check_alu(struct venv *env, struct vstate *s, int32_t pc, const stru
                 return false;
             }
             struct scalar v = dst->s;
+            need_precise(env, s, d->dst);
             if (!ptr_arith_ok(src)) {
                 verr(env, pc, "arithmetic on %s%s (r%u) is not allowed%s", vtype_name(src),
                      src->maybe_null ? "_or_null" : "", d->src,
@@ -254,6 +262,8 @@ static bool check_alu(struct venv *env, struct vstate *s, int32_t pc, const stru
         }
         struct scalar v;
         scalar_of_src(s, d, code, &v);
+        if (src)
+            need_precise(env, s, d->src);
         return ptr_add(env, pc, dst, &v, op == BPF_SUB);
     }
     struct scalar v;
@@ -299,6 +309,7 @@ static bool stack_read(struct venv *env, int32_t pc, struct vframe *f, int64_t l
              (long long)(lo < -BPFRT_STACK_SIZE ? lo : hi), size);
         return false;
     }
+    vlive_read(env, f, lo, hi + size);
     /* a fixed, aligned 8-byte read of a spilled register gives the register back */
     if (dst && lo == hi && size == 8 && (-lo) % 8 == 0) {
         int slot = (int)((-lo) / 8) - 1;
@@ -362,6 +373,8 @@ static bool stack_read(struct venv *env, int32_t pc, struct vframe *f, int64_t l
 static void stack_mark(struct venv *env, struct vframe *f, int64_t lo, int64_t hi, int size,
                        uint8_t kind)
 {
+    if (lo == hi)
+        vlive_write(env, f, lo, lo + size);
     for (int64_t o = lo; o < hi + size; o++) {
         int slot = (int)((-o - 1) / 8), byte = (int)(o + (int64_t)(slot + 1) * 8);
         struct vslot *sl = vframe_slot(env, f, slot);
@@ -404,6 +417,7 @@ static bool stack_write(struct venv *env, int32_t pc, struct vframe *f, int64_t 
         }
         memset(sl->bytes, SB_SPILL, 8);
         sl->spill = *val;
+        vlive_write(env, f, lo, lo + 8);
         if (-lo > f->depth)
             f->depth = (int32_t)-lo;
         return true;
@@ -464,6 +478,12 @@ static bool mem_access(struct venv *env, struct vstate *s, int32_t pc, int preg,
             verr(env, pc, "stack pointer to a frame that has returned");
             return false;
         }
+        /* which slot, for precision backtracking */
+        if (lo == hi && (-lo - 1) / 8 == (-(lo + size - 1) - 1) / 8)
+            env->hist_slot = (int16_t)((-lo - 1) / 8);
+        else
+            env->hist_slot = -2;
+        env->hist_frame = p->frameno;
         if (write)
             return stack_write(env, pc, f, lo, hi, size, val);
         return stack_read(env, pc, f, lo, hi, size, dst, false, "load");
@@ -595,6 +615,15 @@ static bool mem_access(struct venv *env, struct vstate *s, int32_t pc, int preg,
         vreg_scalar_unknown(dst);
         if (size < 8)
             scalar_urange(&dst->s, 0, (1ull << (8 * size)) - 1);
+        /* a read-only map's contents are fixed when the program is loaded (.rodata: frozen
+         * before load), so a load at a known offset gives the known value, as in Linux */
+        const struct bpfrt_map_spec *m = p->type == V_MAP_VALUE ? &env->maps[p->map] : NULL;
+        if (m && (m->map_flags & BPF_F_RDONLY_PROG) && m->initial && lo == hi && lo >= 0 &&
+            (uint64_t)lo + (uint64_t)size <= m->initial_size && !atomic) {
+            uint64_t v = 0;
+            memcpy(&v, m->initial + lo, (size_t)size); /* little-endian host and target */
+            vreg_scalar_const(dst, v);
+        }
     }
     return true;
 }
@@ -715,10 +744,10 @@ static const char *map_spec_problem(const struct bpfrt_map_spec *m)
     static char why[160];
     switch (m->type) {
     case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-        /* loaders give a perf event array 4-byte keys and values when the object says 0 */
-        if ((m->key_size && m->key_size != 4) || (m->value_size && m->value_size != 4)) {
-            snprintf(why, sizeof(why), "perf event array '%s' needs 4-byte keys and values",
-                     m->name);
+        /* loaders give a perf event array 4-byte keys and values (cilium/ebpf drops the value
+         * type an object declares for documentation) */
+        if (m->key_size && m->key_size != 4) {
+            snprintf(why, sizeof(why), "perf event array '%s' needs 4-byte keys", m->name);
             return why;
         }
         return NULL;
@@ -948,8 +977,13 @@ static int check_cond_jump(struct venv *env, struct vstate *s, int32_t pc,
     }
     /* two scalars */
     int taken = scalar_branch(&dst->s, &src->s, code);
-    if (taken == 1 || taken == 0)
+    if (taken == 1 || taken == 0) {
+        /* a decision made from the values: they must match exactly where this is reused */
+        need_precise(env, s, d->dst);
+        if (BPF_SRC(code) == BPF_X)
+            need_precise(env, s, d->src);
         return taken;
+    }
     struct vstate *t = vstate_copy(env, s);
     if (!t) {
         verr(env, pc, "out of memory");
@@ -975,6 +1009,9 @@ static int check_cond_jump(struct venv *env, struct vstate *s, int32_t pc,
         return 2;
     }
     vstate_free(env, t);
+    need_precise(env, s, d->dst);
+    if (BPF_SRC(code) == BPF_X)
+        need_precise(env, s, d->src);
     if (t_ok) {
         /* only the taken edge is feasible: S must describe it */
         bool ok2 = scalar_refine(&dst->s, &src->s, code, true);
@@ -1263,6 +1300,7 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                 return -2;
             }
             bool zero_ok = h->args[a + 1] == BPFRT_ARG_SIZE_OR_ZERO;
+            need_precise(env, s, r + 1);
             if (sz->s.smin < 0) {
                 note_reg(env, s, r + 1);
                 verr(env, pc, "%s: size argument r%d may be negative", h->name, r + 1);
@@ -1363,6 +1401,7 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                 verr(env, pc, "%s: size argument r%d must be a known constant", h->name, r);
                 return -2;
             }
+            need_precise(env, s, r);
             alloc_size = c;
             break;
         }
@@ -1626,6 +1665,7 @@ static bool check_return(struct venv *env, struct vstate *s, int32_t pc)
         return false;
     }
     if (env->pt->ret_checked && r0->type == V_SCALAR) {
+        need_precise(env, s, 0);
         if (r0->s.smin < env->pt->ret_min || r0->s.smax > env->pt->ret_max) {
             char t[160];
             scalar_format(&r0->s, t, sizeof(t));
@@ -1653,6 +1693,7 @@ static int32_t check_exit(struct venv *env, struct vstate *s, int32_t pc, struct
         return -2;
     }
     if (callee->callback) {
+        need_precise(env, s, 0);
         if (r0.type != V_SCALAR || r0.s.smin < callee->cb_ret_min ||
             r0.s.smax > callee->cb_ret_max) {
             char t[160];

@@ -135,6 +135,18 @@ struct vstate *vstate_copy(struct venv *env, const struct vstate *src)
     if (!s)
         return NULL;
     *s = *src;
+    s->hist = NULL;
+    s->chist = 0;
+    if (src->nhist) {
+        s->hist = vmalloc_acct(env, src->nhist * sizeof(*s->hist));
+        if (!s->hist) {
+            s->nframes = 0;
+            vstate_free(env, s);
+            return NULL;
+        }
+        memcpy(s->hist, src->hist, src->nhist * sizeof(*s->hist));
+        s->chist = src->nhist;
+    }
     for (int i = 0; i < src->nframes; i++) {
         s->frames[i] = vframe_copy(env, src->frames[i]);
         if (!s->frames[i]) {
@@ -150,6 +162,7 @@ void vstate_free(struct venv *env, struct vstate *s)
 {
     if (!s)
         return;
+    vfree_acct(env, s->hist, s->chist * sizeof(*s->hist));
     for (int i = 0; i < s->nframes; i++)
         vframe_free(env, s->frames[i]);
     vfree_acct(env, s, sizeof(*s));
@@ -160,6 +173,7 @@ void vstate_free(struct venv *env, struct vstate *s)
 struct idmap {
     uint32_t old_id[64], cur_id[64];
     int n;
+    bool all_precise;
 };
 
 static bool ids_match(struct idmap *m, uint32_t old_id, uint32_t cur_id)
@@ -188,8 +202,8 @@ static bool reg_covers(const struct vreg *old, const struct vreg *cur, struct id
         return true;
     if (old->type != cur->type)
         return false;
-    if (old->type == V_SCALAR)
-        return scalar_within(&old->s, &cur->s);
+    if (old->type == V_SCALAR) /* a value whose exactness never mattered covers any number */
+        return (!old->precise && !m->all_precise) || scalar_within(&old->s, &cur->s);
     if (old->maybe_null != cur->maybe_null || old->off != cur->off || old->map != cur->map ||
         old->mem_size != cur->mem_size || old->frameno != cur->frameno)
         return false;
@@ -224,10 +238,24 @@ static uint8_t slot_byte(const struct vframe *f, int slot, int b)
     return slot < f->nslots ? f->slots[slot].bytes[b] : SB_INVALID;
 }
 
-static bool stack_covers(const struct vframe *old, const struct vframe *cur, struct idmap *m)
+static bool stack_covers(const struct vframe *old, const struct vframe *cur, struct idmap *m,
+                         uint64_t live)
 {
     int n = old->nslots > cur->nslots ? old->nslots : cur->nslots;
     for (int i = 0; i < n; i++) {
+        if (i < 64 && !(live & (1ull << i)))
+            continue; /* nothing reads it before writing it */
+        if (i < old->nslots && old->slots[i].bytes[0] == SB_SPILL &&
+            old->slots[i].spill.type == V_SCALAR && !old->slots[i].spill.precise &&
+            !m->all_precise) {
+            /* an imprecise spilled number: any initialised bytes will do */
+            bool init = i < cur->nslots;
+            for (int b = 0; init && b < 8; b++)
+                init = cur->slots[i].bytes[b] != SB_INVALID &&
+                       (cur->slots[i].bytes[b] != SB_SPILL || cur->slots[i].spill.type == V_SCALAR);
+            if (init)
+                continue;
+        }
         bool old_spill = true, cur_spill = true;
         for (int b = 0; b < 8; b++) {
             uint8_t o = slot_byte(old, i, b), c = slot_byte(cur, i, b);
@@ -258,11 +286,11 @@ static bool stack_covers(const struct vframe *old, const struct vframe *cur, str
 }
 
 bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
-                   int32_t pc)
+                   int32_t pc, const uint64_t *live_slots)
 {
     if (old->nframes != cur->nframes || old->nrefs != cur->nrefs || old->lock_map != cur->lock_map)
         return false;
-    struct idmap m = {.n = 0};
+    struct idmap m = {.n = 0, .all_precise = old->all_precise};
     for (int fi = 0; fi < old->nframes; fi++) {
         const struct vframe *of = old->frames[fi], *cf = cur->frames[fi];
         if (of->callsite != cf->callsite || of->callback != cf->callback)
@@ -279,7 +307,7 @@ bool vstate_covers(const struct venv *env, const struct vstate *old, const struc
             if (!reg_covers(&of->regs[r], &cf->regs[r], &m))
                 return false;
         }
-        if (!stack_covers(of, cf, &m))
+        if (!stack_covers(of, cf, &m, live_slots ? live_slots[fi] : ~0ull))
             return false;
     }
     for (int i = 0; i < old->nrefs; i++)

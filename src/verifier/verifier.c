@@ -162,6 +162,258 @@ static int setup_cfg(struct venv *env)
     return 0;
 }
 
+/* --- precision --- */
+
+/* Marks registers REGS and stack slots SLOTS of the innermost frame of S precise. Returns
+ * false when they all were already (then their sources were marked before). */
+static bool apply_marks(struct vstate *s, uint16_t regs, uint64_t slots)
+{
+    struct vframe *f = s->frames[s->nframes - 1];
+    bool changed = false;
+    if (s->all_precise)
+        return false;
+    for (int r = 0; r < 10; r++)
+        if ((regs & (1u << r)) && f->regs[r].type == V_SCALAR && !f->regs[r].precise) {
+            f->regs[r].precise = true;
+            changed = true;
+        }
+    for (int i = 0; i < f->nslots && i < 64; i++)
+        if ((slots & (1ull << i)) && f->slots[i].bytes[0] == SB_SPILL &&
+            f->slots[i].spill.type == V_SCALAR && !f->slots[i].spill.precise) {
+            f->slots[i].spill.precise = true;
+            changed = true;
+        }
+    return changed;
+}
+
+/* Steps back over one executed instruction: REGS/SLOTS (needed after it) become what is needed
+ * before it. Returns false where the simple rules stop (calls between frames, stack accesses at
+ * unknown offsets): the caller then makes every scalar precise. */
+static bool backtrack(const struct venv *env, const struct hentry *e, uint16_t *regs,
+                      uint64_t *slots)
+{
+    const struct bpfrt_decoded *d = &env->dec[e->pc];
+    uint8_t op = BPF_OP(env->insns[e->pc].code);
+    uint16_t dbit = (uint16_t)(1u << d->dst), sbit = (uint16_t)(1u << d->src);
+    switch (bpfrt_form_info(d->form)->shape) {
+    case BPFRT_SHAPE_ALU_K:
+        if ((*regs & dbit) && op == BPF_MOV)
+            *regs &= (uint16_t)~dbit;
+        return true;
+    case BPFRT_SHAPE_ALU_X:
+        if (*regs & dbit) {
+            if (op == BPF_MOV)
+                *regs &= (uint16_t)~dbit;
+            if (d->src != 10)
+                *regs |= sbit;
+        }
+        return true;
+    case BPFRT_SHAPE_ALU_NEG:
+    case BPFRT_SHAPE_ENDIAN:
+    case BPFRT_SHAPE_JA:
+    case BPFRT_SHAPE_JA32:
+    case BPFRT_SHAPE_JMP_K:
+    case BPFRT_SHAPE_JMP_X: return true;
+    case BPFRT_SHAPE_LDDW: *regs &= (uint16_t)~dbit; return true;
+    case BPFRT_SHAPE_LDX:
+        if (*regs & dbit) {
+            *regs &= (uint16_t)~dbit;
+            if (e->slot == -2 || (e->slot >= 0 && e->frame + 1 != e->depth))
+                return false;
+            if (e->slot >= 0 && e->slot < 64)
+                *slots |= 1ull << e->slot;
+        }
+        return true;
+    case BPFRT_SHAPE_ST:
+    case BPFRT_SHAPE_STX:
+        if (*slots && (e->slot == -2 || (e->slot >= 0 && e->frame + 1 != e->depth)))
+            return false;
+        if (e->slot >= 0 && e->slot < 64 && (*slots & (1ull << e->slot))) {
+            *slots &= ~(1ull << e->slot);
+            if (bpfrt_form_info(d->form)->shape == BPFRT_SHAPE_STX)
+                *regs |= sbit;
+        }
+        return true;
+    case BPFRT_SHAPE_ATOMIC:
+        if (*slots && e->slot != -1)
+            return false;
+        *regs &= (uint16_t) ~(sbit | 1u);
+        return true;
+    case BPFRT_SHAPE_LDABS:
+    case BPFRT_SHAPE_LDIND: *regs &= (uint16_t)~0x3fu; return true;
+    case BPFRT_SHAPE_CALL:
+        if (d->form == BPFRT_FORM_CALL) {
+            const struct bpfrt_helper_proto *h = bpfrt_helper_proto((uint32_t)d->imm);
+            if (h && (h->flags & BPFRT_HELPER_CALLBACK))
+                return false;
+            *regs &= (uint16_t)~0x3fu; /* r0 is the helper's, r1-r5 are gone */
+            return true;
+        }
+        return false;
+    default: return false; /* exits and local calls cross frames */
+    }
+}
+
+/* The exact values of REGS/SLOTS (innermost frame) of the current state matter: mark them, and
+ * what they were computed from, precise in this state and the kept states it came through, so
+ * that pruning against those compares them. */
+static void mark_precise(struct venv *env, struct vstate *st, struct kept *last, uint16_t regs,
+                         uint64_t slots)
+{
+    struct vstate *s = st;
+    struct kept *k = last;
+    int depth = st->nframes;
+    apply_marks(s, regs, slots);
+    for (;;) {
+        for (uint32_t i = s->nhist; i-- > 0;) {
+            if (s->hist[i].depth != depth || !backtrack(env, &s->hist[i], &regs, &slots))
+                goto give_up;
+            if (!regs && !slots)
+                return;
+        }
+        if (!k)
+            return;
+        s = k->st;
+        if (s->nframes != depth)
+            goto give_up;
+        if (!apply_marks(s, regs, slots))
+            return; /* already precise there: its sources were marked then */
+        k = k->parent;
+    }
+give_up:
+    for (; k; k = k->parent)
+        k->st->all_precise = true;
+    if (s != st)
+        s->all_precise = true;
+}
+
+/* The precision that made OLD cover CUR now holds for CUR's path too. */
+static void inherit_precision(struct venv *env, struct vstate *cur, struct kept *last,
+                              const struct vstate *old)
+{
+    uint16_t regs = 0;
+    uint64_t slots = 0;
+    bool outer = old->all_precise;
+    for (int fi = 0; fi < old->nframes; fi++) {
+        const struct vframe *f = old->frames[fi];
+        bool inner = fi == old->nframes - 1;
+        for (int r = 0; r < 10; r++)
+            if (f->regs[r].type == V_SCALAR && f->regs[r].precise) {
+                if (inner)
+                    regs |= (uint16_t)(1u << r);
+                else
+                    outer = true;
+            }
+        for (int i = 0; i < f->nslots; i++)
+            if (f->slots[i].bytes[0] == SB_SPILL && f->slots[i].spill.type == V_SCALAR &&
+                f->slots[i].spill.precise) {
+                if (inner && i < 64)
+                    slots |= 1ull << i;
+                else
+                    outer = true;
+            }
+    }
+    if (outer) {
+        for (struct kept *k = last; k; k = k->parent)
+            k->st->all_precise = true;
+        return;
+    }
+    if (regs || slots)
+        mark_precise(env, cur, last, regs, slots);
+}
+
+/* --- stack liveness --- */
+
+/* Slot I (frame FI) of the path being explored is read: its value in every kept ancestor back
+ * to the one after which the path wrote it is live. */
+static void live_slot(struct vstate *st, struct kept *last, int fi, int i)
+{
+    uint64_t bit = 1ull << i;
+    if (st->frames[fi]->written & bit)
+        return;
+    for (struct kept *k = last; k; k = k->parent) {
+        if (fi >= k->st->nframes) {
+            /* the frame did not exist there: nothing before can be read through it */
+            return;
+        }
+        if (k->live[fi] & bit)
+            return; /* marked before, and so were its ancestors */
+        k->live[fi] |= bit;
+        if (k->written_in[fi] & bit)
+            return;
+    }
+}
+
+static void live_all(struct kept *last)
+{
+    for (struct kept *k = last; k && !k->live_all; k = k->parent)
+        k->live_all = true;
+}
+
+static int frame_index(const struct vstate *s, const struct vframe *f)
+{
+    for (int i = 0; i < s->nframes; i++)
+        if (s->frames[i] == f)
+            return i;
+    return -1;
+}
+
+void vlive_read(struct venv *env, const struct vframe *f, int64_t lo, int64_t end)
+{
+    struct vstate *st = env->cur_state;
+    if (!st)
+        return;
+    int fi = frame_index(st, f);
+    if (fi < 0 || lo < -BPFRT_STACK_SIZE || end > 0) {
+        live_all(env->cur_last);
+        return;
+    }
+    for (int i = (int)((-lo - 1) / 8), last = (int)((-(end - 1) - 1) / 8); i >= last; i--)
+        if (i < 64)
+            live_slot(st, env->cur_last, fi, i);
+}
+
+void vlive_write(struct venv *env, struct vframe *f, int64_t lo, int64_t end)
+{
+    /* only whole slots hide what was there before */
+    for (int64_t o = lo; o + 8 <= end; o++)
+        if (o % 8 == 0 && o < 0 && o >= -BPFRT_STACK_SIZE)
+            f->written |= 1ull << ((-o - 1) / 8);
+    (void)env;
+}
+
+/* CUR was pruned against K: what K's continuations read, CUR's would read too. */
+static void inherit_liveness(struct vstate *cur, struct kept *last, const struct kept *k)
+{
+    if (k->live_all) {
+        live_all(last);
+        return;
+    }
+    for (int fi = 0; fi < k->st->nframes && fi < cur->nframes; fi++)
+        for (uint64_t m = k->live[fi]; m; m &= m - 1)
+            live_slot(cur, last, fi, __builtin_ctzll(m));
+}
+
+static bool hist_push(struct venv *env, struct vstate *s, struct hentry e)
+{
+    if (s->nhist == s->chist) {
+        uint32_t nc = s->chist ? 2 * s->chist : 16;
+        struct hentry *h = malloc(nc * sizeof(*h));
+        if (!h)
+            return false;
+        if (s->nhist)
+            memcpy(h, s->hist, s->nhist * sizeof(*h));
+        free(s->hist);
+        env->mem += (nc - s->chist) * sizeof(*h);
+        if (env->mem > env->peak_mem)
+            env->peak_mem = env->mem;
+        s->hist = h;
+        s->chist = nc;
+    }
+    s->hist[s->nhist++] = e;
+    return true;
+}
+
 /* --- exploration --- */
 
 struct pending {
@@ -248,9 +500,11 @@ static int explore(struct venv *env, struct vstate *init)
             while (*kp) {
                 struct kept *k = *kp;
                 if (k->branches == 0 || in_cb) {
-                    if (vstate_covers(env, k->st, st, pc)) {
+                    if (vstate_covers(env, k->st, st, pc, k->live_all ? NULL : k->live)) {
                         k->hits++;
                         path_done = true;
+                        inherit_precision(env, st, last, k->st);
+                        inherit_liveness(st, last, k);
                         break;
                     }
                     /* a proven state that keeps missing only costs time: drop it (Linux's
@@ -290,9 +544,18 @@ static int explore(struct venv *env, struct vstate *init)
                     rc = 1;
                     goto out;
                 }
-                *nk = (struct kept){env->kept[pc], copy, 0, 0, last, 1};
+                memset(nk, 0, sizeof(*nk));
+                nk->next = env->kept[pc];
+                nk->st = copy;
+                nk->parent = last;
+                nk->branches = 1;
+                for (int fi = 0; fi < st->nframes; fi++) {
+                    nk->written_in[fi] = st->frames[fi]->written;
+                    st->frames[fi]->written = 0;
+                }
                 env->kept[pc] = nk;
                 last = nk;
+                st->nhist = 0; /* the history up to here now belongs to the kept state */
                 env->kept_cnt++;
                 env->mem += sizeof(*nk);
             }
@@ -312,7 +575,28 @@ static int explore(struct venv *env, struct vstate *init)
             struct vstate *branch = NULL;
             int32_t bpc = -1;
             env->regs_text[0] = '\0';
+            env->hist_slot = -1;
+            env->hist_frame = 0;
+            env->need_regs = 0;
+            env->need_slots = 0;
+            env->cur_state = st;
+            env->cur_last = last;
+            struct hentry he = {pc, 0, 0, (uint8_t)st->nframes};
             int32_t next = vcheck_insn(env, st, pc, &branch, &bpc);
+            he.slot = env->hist_slot;
+            he.frame = env->hist_frame;
+            if (!env->failed && (env->need_regs || env->need_slots)) {
+                mark_precise(env, st, last, env->need_regs, env->need_slots);
+                if (branch)
+                    apply_marks(branch, env->need_regs, env->need_slots);
+            }
+            if (!env->failed &&
+                (!hist_push(env, st, he) || (branch && !hist_push(env, branch, he)))) {
+                vstate_free(env, branch);
+                verr(env, pc, "out of memory");
+                rc = 1;
+                goto out;
+            }
             if (next == -2 || env->failed) {
                 vstate_free(env, branch);
                 env->res_state = st;

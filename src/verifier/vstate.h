@@ -36,10 +36,10 @@ enum vtype {
 };
 
 struct vreg {
-    uint8_t type;    /* enum vtype */
-    bool maybe_null; /* pointer that may be NULL until compared with 0 */
-    uint8_t frameno; /* V_STACK: which frame */
-    uint8_t pad;
+    uint8_t type;        /* enum vtype */
+    bool maybe_null;     /* pointer that may be NULL until compared with 0 */
+    uint8_t frameno;     /* V_STACK: which frame */
+    bool precise;        /* V_SCALAR: its exact value matters (pruning compares it) */
     int32_t off;         /* fixed offset */
     uint32_t id;         /* copies of one pointer (null checks, packet ranges) share it */
     uint32_t ref;        /* acquired reference this pointer holds (0: none) */
@@ -66,6 +66,7 @@ struct vframe {
     int32_t callsite; /* instruction of the call that made this frame (-1: main) */
     int32_t subprog;  /* first instruction of this frame's function */
     int32_t depth;    /* deepest stack byte touched (bytes, positive) */
+    uint64_t written; /* slots fully written since the last kept state on this path */
     int32_t nslots;   /* slots allocated (from the top: slot 0 = bytes -8..-1) */
     struct vslot *slots;
     /* callbacks: this frame is a callback invoked by a helper; its return range */
@@ -75,6 +76,15 @@ struct vframe {
 };
 
 #define MAX_FRAMES BPFRT_MAX_CALL_DEPTH
+
+/* One instruction a path executed, for precision backtracking: its stack slot when it loaded or
+ * stored one at a fixed offset (slot -1: none, -2: several or a variable offset). */
+struct hentry {
+    int32_t pc;
+    int16_t slot;
+    uint8_t frame; /* frame of the stack slot */
+    uint8_t depth; /* frames in the state when it ran */
+};
 #define MAX_REFS 32
 #define PATH_LEN 12
 
@@ -91,8 +101,11 @@ struct vstate {
         bool taken;
     } path[PATH_LEN];
     int npath;
-    int branches;       /* count of branch decisions so far (path is a ring) */
-    int32_t loop_depth; /* unused yet */
+    int branches;     /* count of branch decisions so far (path is a ring) */
+    bool all_precise; /* compare every scalar exactly (precision backtracking gave up) */
+    /* instructions run since the previous kept state on this path */
+    struct hentry *hist;
+    uint32_t nhist, chist;
 };
 
 /* One explored state kept at a pruning point. */
@@ -102,6 +115,11 @@ struct kept {
     uint32_t hits, misses;
     struct kept *parent; /* the state kept before it on its path */
     uint32_t branches;   /* paths through it still being explored (0: proven safe) */
+    /* stack liveness: slots (per frame) some path from here reads before writing them; only
+     * those are compared when pruning against this state */
+    uint64_t live[MAX_FRAMES];
+    uint64_t written_in[MAX_FRAMES]; /* slots written between the parent and this state */
+    bool live_all;
 };
 
 /* Everything the verifier knows about the program being checked. */
@@ -136,6 +154,14 @@ struct venv {
     struct bpfrt_verify_result *res;
     struct vstate *res_state; /* the state where the error happened */
     int32_t max_stack;
+    int16_t hist_slot; /* stack slot the instruction being checked accessed (see struct hentry) */
+    uint8_t hist_frame;
+    /* precision needs raised by the instruction being checked: registers and stack slots of
+     * the innermost frame whose exact values matter */
+    uint16_t need_regs;
+    struct vstate *cur_state; /* the state being explored, and its nearest kept ancestor */
+    struct kept *cur_last;
+    uint64_t need_slots;
 };
 
 /* --- state.c --- */
@@ -150,7 +176,7 @@ void vframe_reset_stack(struct venv *env, struct vframe *f);
 struct vslot *vframe_slot(struct venv *env, struct vframe *f, int i);
 /* Every state OLD describes includes every state CUR describes, for registers live at PC. */
 bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
-                   int32_t pc);
+                   int32_t pc, const uint64_t *live);
 /* Same state exactly (loop detection). */
 bool vstate_equal(const struct venv *env, const struct vstate *a, const struct vstate *b,
                   int32_t pc);
@@ -160,6 +186,11 @@ void vreg_not_init(struct vreg *r);
 bool vreg_is_ptr(const struct vreg *r);
 const char *vtype_name(const struct vreg *r);
 int vreg_format(const struct venv *env, const struct vreg *r, char *buf, size_t len);
+
+/* --- verifier.c: stack liveness --- */
+/* Stack bytes [LO, END) of frame F were read / fully written by the instruction being checked. */
+void vlive_read(struct venv *env, const struct vframe *f, int64_t lo, int64_t end);
+void vlive_write(struct venv *env, struct vframe *f, int64_t lo, int64_t end);
 
 /* --- check.c --- */
 /* Runs instruction PC on state S (the current frame's registers). Returns the next pc, or -1
