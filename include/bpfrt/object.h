@@ -74,6 +74,7 @@ struct bpfrt_prog_spec {
     const struct bpfrt_insn *raw_insns; /* its own instructions as in the file (unrelocated) */
     struct bpfrt_prog_private *priv;    /* where each appended function came from */
     int used_by; /* subprograms: index of the first program containing it, -1 if none */
+    bool global; /* a global function symbol (Linux verifies those on their own) */
 };
 
 struct bpfrt_object {

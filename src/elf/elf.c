@@ -984,6 +984,7 @@ static int make_spec(struct loader *l, struct func *f, struct bpfrt_prog_spec *p
     p->section_offset = f->off;
     p->section_index = (uint32_t)f->sec;
     p->used_by = -1;
+    p->global = f->global;
     /* the object keeps its copy of the file; section bounds were checked against it */
     p->raw_insns =
         (const struct bpfrt_insn *)(l->obj->priv->image + l->secs[f->sec].hdr.sh_offset + f->off);

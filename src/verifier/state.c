@@ -290,7 +290,9 @@ bool vstate_covers(const struct venv *env, const struct vstate *old, const struc
 {
     if (old->nframes != cur->nframes || old->nrefs != cur->nrefs || old->lock_map != cur->lock_map)
         return false;
-    struct idmap m = {.n = 0, .all_precise = old->all_precise};
+    struct idmap m; /* only n entries are read: no need to clear the arrays */
+    m.n = 0;
+    m.all_precise = old->all_precise;
     for (int fi = 0; fi < old->nframes; fi++) {
         const struct vframe *of = old->frames[fi], *cf = cur->frames[fi];
         if (of->callsite != cf->callsite || of->callback != cf->callback)

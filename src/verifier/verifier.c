@@ -857,6 +857,25 @@ int bpfrt_verify_program(struct bpfrt_object *obj, size_t prog,
         return -EINVAL;
     }
     char note[300] = "";
+    if (prog >= obj->prog_cnt) {
+        /* a .text function of an object with programs elsewhere: checked where it runs */
+        if (p->used_by >= 0) {
+            int rc = bpfrt_verify_program(obj, (size_t)p->used_by, opts, res);
+            snprintf(res->note, sizeof(res->note),
+                     "a subprogram: checked as part of program '%.64s', which calls it",
+                     obj->progs[p->used_by].name);
+            return rc;
+        }
+        if (!p->global) {
+            memset(res, 0, sizeof(*res));
+            res->accepted = true;
+            res->pc = -1;
+            snprintf(res->note, sizeof(res->note),
+                     "a static function no program calls: it never runs (dead code)");
+            return 0;
+        }
+        /* an unreferenced global function: checked on its own as an entry point */
+    }
     if (bpfrt_prog_core_relo_cnt(obj, prog)) {
         struct bpfrt_diag d;
         if (bpfrt_prog_core_apply(obj, prog, NULL, &d) != 0)
