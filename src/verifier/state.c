@@ -6,9 +6,18 @@
 
 #include "verifier/vstate.h"
 
+/* States are copied and freed at a high rate: freed blocks are kept per size (multiples of 8 up
+ * to POOL_MAX bytes) and reused, instead of going back to malloc. */
 static void *vmalloc_acct(struct venv *env, size_t n)
 {
-    void *p = malloc(n);
+    n = (n + 7) & ~(size_t)7;
+    void *p = NULL;
+    if (n / 8 < POOL_CLASSES && env->pool[n / 8]) {
+        p = env->pool[n / 8];
+        env->pool[n / 8] = *(void **)p;
+    } else {
+        p = malloc(n);
+    }
     if (p) {
         env->mem += n;
         if (env->mem > env->peak_mem)
@@ -19,10 +28,26 @@ static void *vmalloc_acct(struct venv *env, size_t n)
 
 static void vfree_acct(struct venv *env, void *p, size_t n)
 {
-    if (p) {
-        env->mem -= n;
+    if (!p)
+        return;
+    n = (n + 7) & ~(size_t)7;
+    env->mem -= n;
+    if (n / 8 < POOL_CLASSES && n >= sizeof(void *)) {
+        *(void **)p = env->pool[n / 8];
+        env->pool[n / 8] = p;
+    } else {
         free(p);
     }
+}
+
+void vpool_release(struct venv *env)
+{
+    for (size_t c = 0; c < POOL_CLASSES; c++)
+        while (env->pool[c]) {
+            void *p = env->pool[c];
+            env->pool[c] = *(void **)p;
+            free(p);
+        }
 }
 
 void vreg_not_init(struct vreg *r)

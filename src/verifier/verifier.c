@@ -505,6 +505,11 @@ static int explore(struct venv *env, struct vstate *init)
                         path_done = true;
                         inherit_precision(env, st, last, k->st);
                         inherit_liveness(st, last, k);
+                        if (kp != &env->kept[pc]) { /* the next search finds it first */
+                            *kp = k->next;
+                            k->next = env->kept[pc];
+                            env->kept[pc] = k;
+                        }
                         break;
                     }
                     /* a proven state that keeps missing only costs time: drop it (Linux's
@@ -739,6 +744,7 @@ static void free_env(struct venv *env)
                 free(k);
             }
     vstate_free(env, env->res_state);
+    vpool_release(env);
     free(env->kept);
     free(env->prune);
     free(env->live_in);

@@ -123,7 +123,10 @@ struct kept {
 };
 
 /* Everything the verifier knows about the program being checked. */
+#define POOL_CLASSES 1024 /* freed blocks kept per size up to 8 KiB */
+
 struct venv {
+    void *pool[POOL_CLASSES];
     const struct bpfrt_insn *insns;
     size_t n;
     struct bpfrt_decoded *dec; /* decoded instruction per slot (form 0 for lddw second slots) */
@@ -165,6 +168,8 @@ struct venv {
 };
 
 /* --- state.c --- */
+/* Frees the blocks the state allocator keeps for reuse (at the end of a verification). */
+void vpool_release(struct venv *env);
 struct vstate *vstate_new(struct venv *env);
 struct vstate *vstate_copy(struct venv *env, const struct vstate *s);
 void vstate_free(struct venv *env, struct vstate *s);
