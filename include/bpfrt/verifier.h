@@ -26,6 +26,9 @@ struct bpfrt_verify_opts {
     void (*log)(void *log_ctx, const char *line);
     void *log_ctx;
     uint64_t insn_limit; /* instructions processed before giving up (0: 1,000,000) */
+    /* when not NULL: receives the control-flow graph in Graphviz form, each block with the
+     * registers the states reaching it agree on (malloc'd; the caller frees it) */
+    char **dot;
 };
 
 struct bpfrt_verify_stats {

@@ -322,6 +322,122 @@ static void inherit_precision(struct venv *env, struct vstate *cur, struct kept 
         mark_precise(env, cur, last, regs, slots);
 }
 
+/* --- the control-flow picture --- */
+
+static void block_visit(struct block_sum *b, const struct vstate *s)
+{
+    const struct vframe *f = s->frames[s->nframes - 1];
+    b->visits++;
+    if (!b->seen) {
+        b->seen = true;
+        memcpy(b->regs, f->regs, sizeof(b->regs));
+        return;
+    }
+    for (int r = 0; r < 11; r++) {
+        struct vreg *j = &b->regs[r];
+        const struct vreg *c = &f->regs[r];
+        if (b->mixed[r])
+            continue;
+        if (j->type != c->type || j->maybe_null != c->maybe_null ||
+            (c->type != V_SCALAR && (j->off != c->off || j->map != c->map))) {
+            b->mixed[r] = true;
+            continue;
+        }
+        scalar_join(&j->s, &c->s);
+        if (j->range > c->range)
+            j->range = c->range;
+    }
+}
+
+static void dot_escape(char *out, size_t len, const char *in)
+{
+    size_t n = 0;
+    for (; *in && n + 3 < len; in++) {
+        if (*in == '"' || *in == '\\' || *in == '{' || *in == '}' || *in == '<' || *in == '>' ||
+            *in == '|')
+            out[n++] = '\\';
+        out[n++] = *in;
+    }
+    out[n] = '\0';
+}
+
+/* Graphviz text of the control-flow graph: one node per block with its instructions and the
+ * registers every state reaching it agreed on (joined ranges; "mixed" where they disagree). */
+static char *make_dot(struct venv *env, const char *title)
+{
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+#define EMIT(...)                                                                                  \
+    do {                                                                                           \
+        int need_ = snprintf(NULL, 0, __VA_ARGS__);                                                \
+        if (len + (size_t)need_ + 1 > cap) {                                                       \
+            while (len + (size_t)need_ + 1 > cap)                                                  \
+                cap *= 2;                                                                          \
+            char *np_ = realloc(out, cap);                                                         \
+            if (!np_) {                                                                            \
+                free(out);                                                                         \
+                return NULL;                                                                       \
+            }                                                                                      \
+            out = np_;                                                                             \
+        }                                                                                          \
+        len += (size_t)snprintf(out + len, cap - len, __VA_ARGS__);                                \
+    } while (0)
+    char esc[600];
+    dot_escape(esc, sizeof(esc), title);
+    EMIT("digraph \"%s\" {\n  node [shape=record, fontname=\"monospace\", fontsize=10];\n", esc);
+    for (size_t pc = 0; pc < env->n;) {
+        /* a block: from a start to the instruction before the next start or after a jump */
+        size_t start = pc;
+        EMIT("  b%zu [label=\"{", start);
+        const struct block_sum *b = &env->blocks[start];
+        if (b->seen) {
+            EMIT("%u visit%s:", b->visits, b->visits > 1 ? "s" : "");
+            for (int r = 0; r < 11; r++) {
+                if (r < 10 && !(env->live_in[start] & (1u << r)))
+                    continue;
+                char t[200];
+                if (b->mixed[r])
+                    snprintf(t, sizeof(t), "mixed");
+                else
+                    vreg_format(env, &b->regs[r], t, sizeof(t));
+                dot_escape(esc, sizeof(esc), t);
+                EMIT(" r%d=%s", r, esc);
+            }
+            EMIT("|");
+        } else {
+            EMIT("never reached|");
+        }
+        int32_t succ[2];
+        int ns = 0;
+        for (;;) {
+            char text[128];
+            int slots = bpfrt_disasm_insn(env->insns, env->n, pc, text, sizeof(text));
+            dot_escape(esc, sizeof(esc), text);
+            EMIT("%zu: %s\\l", pc, esc);
+            ns = successors(env, (int32_t)pc, succ);
+            size_t next = pc + (size_t)(slots > 0 ? slots : 1);
+            enum bpfrt_shape sh = bpfrt_form_info(env->dec[pc].form)->shape;
+            bool ends = sh == BPFRT_SHAPE_EXIT || sh == BPFRT_SHAPE_JA || sh == BPFRT_SHAPE_JA32 ||
+                        sh == BPFRT_SHAPE_JMP_K || sh == BPFRT_SHAPE_JMP_X;
+            pc = next;
+            if (ends || pc >= env->n || env->prune[pc])
+                break;
+            ns = 1;
+            succ[0] = (int32_t)pc;
+        }
+        EMIT("}\"%s];\n", env->visited[start] ? "" : ", style=dashed");
+        for (int i = 0; i < ns; i++)
+            if (succ[i] >= 0 && (size_t)succ[i] < env->n)
+                EMIT("  b%zu -> b%d%s;\n", start, succ[i],
+                     ns == 2 ? (i == 0 ? " [label=\"false\"]" : " [label=\"true\"]") : "");
+    }
+    EMIT("}\n");
+#undef EMIT
+    return out;
+}
+
 /* --- stack liveness --- */
 
 /* Slot I (frame FI) of the path being explored is read: its value in every kept ancestor back
@@ -567,6 +683,8 @@ static int explore(struct venv *env, struct vstate *init)
         }
         if (!path_done) {
             env->visited[pc] = 1;
+            if (env->blocks && (pc == 0 || env->prune[pc]))
+                block_visit(&env->blocks[pc], st);
             if (++env->processed > limit) {
                 verr(env, pc,
                      "the program is too complex to verify: more than %llu instructions "
@@ -745,6 +863,7 @@ static void free_env(struct venv *env)
             }
     vstate_free(env, env->res_state);
     vpool_release(env);
+    free(env->blocks);
     free(env->kept);
     free(env->prune);
     free(env->live_in);
@@ -821,6 +940,8 @@ static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_m
         free_env(&env);
         return -ENOMEM;
     }
+    if (opts && opts->dot)
+        env.blocks = calloc(n, sizeof(*env.blocks));
     struct vstate *st = vstate_new(&env);
     struct vframe *f = st ? vframe_new(&env, -1, 0) : NULL;
     if (!f) {
@@ -838,6 +959,8 @@ static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_m
         return rc;
     }
     fill_result(&env, obj, prog, res);
+    if (opts && opts->dot && env.blocks)
+        *opts->dot = make_dot(&env, obj ? bpfrt_object_spec(obj, prog)->name : "program");
     free_env(&env);
     res->stats.time_ns = bpfrt_now_ns() - t0;
     return res->accepted ? 0 : 1;

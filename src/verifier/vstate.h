@@ -125,8 +125,17 @@ struct kept {
 /* Everything the verifier knows about the program being checked. */
 #define POOL_CLASSES 1024 /* freed blocks kept per size up to 8 KiB */
 
+/* What the states reaching a block start had in common (for the --dot picture). */
+struct block_sum {
+    bool seen;
+    uint32_t visits;
+    struct vreg regs[11]; /* joined: type V_NOT_INIT when the visits disagree ("mixed") */
+    bool mixed[11];
+};
+
 struct venv {
     void *pool[POOL_CLASSES];
+    struct block_sum *blocks; /* per instruction (block starts only), when a picture is asked */
     const struct bpfrt_insn *insns;
     size_t n;
     struct bpfrt_decoded *dec; /* decoded instruction per slot (form 0 for lddw second slots) */

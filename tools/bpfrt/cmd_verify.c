@@ -73,6 +73,7 @@ int cmd_verify(int argc, char **argv)
 {
     const char *in = NULL, *section = NULL, *name = NULL, *type_s = NULL;
     bool json = false, verbose = false;
+    const char *dot_path = NULL;
     struct bpfrt_verify_opts opts = {.sz = sizeof(opts)};
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
@@ -84,12 +85,16 @@ int cmd_verify(int argc, char **argv)
                  "                  sched_cls, kprobe, or a section name such as tc)\n"
                  "  --unprivileged  also refuse pointer leaks and uninitialised stack passed\n"
                  "                  to helpers (what Linux allows only for root)\n"
-                 "  -v              print every instruction checked with its registers");
+                 "  -v              print every instruction checked with its registers\n"
+                 "  --dot FILE      write the control-flow graph (Graphviz) with the registers\n"
+                 "                  at each block; one program (use --program or --section)");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
             json = true;
         } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
             verbose = true;
+        } else if (strcmp(argv[i], "--dot") == 0 && i + 1 < argc) {
+            dot_path = argv[++i];
         } else if (strcmp(argv[i], "--unprivileged") == 0) {
             opts.unprivileged = true;
         } else if ((strcmp(argv[i], "--section") == 0 || strcmp(argv[i], "--program") == 0 ||
@@ -150,7 +155,22 @@ int cmd_verify(int argc, char **argv)
         }
         if (verbose && !json)
             printf("%s/%s:\n", p->section, p->name);
+        char *dot = NULL;
+        if (dot_path)
+            opts.dot = &dot;
         int rc = bpfrt_verify_program(obj, i, &opts, r);
+        if (dot_path) {
+            FILE *df = strcmp(dot_path, "-") == 0 ? stdout : fopen(dot_path, "w");
+            if (!df || !dot || fputs(dot, df) < 0) {
+                cli_error("verify: cannot write %s", dot_path);
+                status = 2;
+            }
+            if (df && df != stdout)
+                fclose(df);
+            free(dot);
+            dot_path = NULL; /* one program's picture */
+            opts.dot = NULL;
+        }
         uint32_t type = opts.set_type ? opts.prog_type : p->type;
         if (rc == 1 && status == 0)
             status = 1;
