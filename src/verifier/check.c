@@ -43,8 +43,11 @@ static void note_reg(struct venv *env, struct vstate *s, int r)
 /* The exact value of register R (a scalar) matters for the check being made. */
 static void need_precise(struct venv *env, struct vstate *s, int r)
 {
-    if (cur(s)->regs[r].type == V_SCALAR)
+    if (cur(s)->regs[r].type == V_SCALAR) {
         env->need_regs |= (uint16_t)(1u << r);
+        env->need_depth = (uint8_t)s->nframes; /* the frame they belong to (a callback's exit
+                                                  pops it before the marks are made) */
+    }
 }
 
 static uint32_t new_id(struct venv *env)
@@ -1460,6 +1463,16 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
     }
     if (s->lock_map >= 0 && id != BPF_FUNC_spin_lock && id != BPF_FUNC_spin_unlock) {
         verr(env, pc, "%s called while a spin lock is held", h->name);
+        return -2;
+    }
+    if ((h->flags & BPFRT_HELPER_TAIL_CALL) && (s->nrefs || s->lock_map >= 0 || s->nframes > 1)) {
+        /* a successful tail call never comes back: nothing may be left to release, and the
+         * callee frames would be lost */
+        verr(env, pc, "bpf_tail_call %s",
+             s->nrefs           ? "with an unreleased reference (it would leak)"
+             : s->lock_map >= 0 ? "while a spin lock is held"
+                                : "from a bpf-to-bpf function (Linux allows it only with limits "
+                                  "bpfrt does not track)");
         return -2;
     }
     if (release && !release_ref(s, release)) {

@@ -258,12 +258,12 @@ static bool backtrack(const struct venv *env, const struct hentry *e, uint16_t *
  * what they were computed from, precise in this state and the kept states it came through, so
  * that pruning against those compares them. */
 static void mark_precise(struct venv *env, struct vstate *st, struct kept *last, uint16_t regs,
-                         uint64_t slots)
+                         uint64_t slots, int depth)
 {
     struct vstate *s = st;
     struct kept *k = last;
-    int depth = st->nframes;
-    apply_marks(s, regs, slots);
+    if (st->nframes == depth)
+        apply_marks(s, regs, slots);
     for (;;) {
         for (uint32_t i = s->nhist; i-- > 0;) {
             if (s->hist[i].depth != depth || !backtrack(env, &s->hist[i], &regs, &slots))
@@ -319,7 +319,7 @@ static void inherit_precision(struct venv *env, struct vstate *cur, struct kept 
         return;
     }
     if (regs || slots)
-        mark_precise(env, cur, last, regs, slots);
+        mark_precise(env, cur, last, regs, slots, cur->nframes);
 }
 
 /* --- the control-flow picture --- */
@@ -702,6 +702,7 @@ static int explore(struct venv *env, struct vstate *init)
             env->hist_frame = 0;
             env->need_regs = 0;
             env->need_slots = 0;
+            env->need_depth = (uint8_t)st->nframes;
             env->cur_state = st;
             env->cur_last = last;
             struct hentry he = {pc, 0, 0, (uint8_t)st->nframes};
@@ -709,8 +710,9 @@ static int explore(struct venv *env, struct vstate *init)
             he.slot = env->hist_slot;
             he.frame = env->hist_frame;
             if (!env->failed && (env->need_regs || env->need_slots)) {
-                mark_precise(env, st, last, env->need_regs, env->need_slots);
-                if (branch)
+                mark_precise(env, st, last, env->need_regs, env->need_slots,
+                             env->need_regs ? env->need_depth : st->nframes);
+                if (branch && branch->nframes == st->nframes)
                     apply_marks(branch, env->need_regs, env->need_slots);
             }
             if (!env->failed &&

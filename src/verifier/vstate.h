@@ -174,6 +174,7 @@ struct venv {
     struct vstate *cur_state; /* the state being explored, and its nearest kept ancestor */
     struct kept *cur_last;
     uint64_t need_slots;
+    uint8_t need_depth;
 };
 
 /* --- state.c --- */

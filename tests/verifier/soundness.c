@@ -1,0 +1,2079 @@
+/* Soundness harness for the bpfrt verifier.
+ *
+ * A generator writes random but plausible programs (context reads, packet access behind bounds
+ * checks, map lookups and updates, stack spills, ALU and comparisons that refine ranges used as
+ * offsets, bounded loops, bpf-to-bpf calls, ring-buffer records, helpers that change the packet),
+ * each snippet in a safe form or, at random, with one of the mistakes the verifier must catch.
+ * Every program is verified twice (privileged and unprivileged); every accepted program is then
+ * run many times in the checked interpreter on random inputs. An accepted program must never:
+ *
+ *   - trap in the interpreter (access outside the memory granted to the run, unknown helper, ...);
+ *   - exhaust the instruction budget (the verifier proves termination);
+ *   - break a helper's contract (bad map pointer, key/value/buffer outside readable memory, ring
+ *     record not reserved, record leaked at exit, ...);
+ *   - touch a packet buffer after a helper moved the packet, or a ring-buffer record after it
+ *     was submitted (those pages are made inaccessible: a fault is caught and reported);
+ *   - return a value outside the program type's range (cgroup_skb);
+ *   - when the unprivileged verifier accepted it: produce outputs that depend on uninitialised
+ *     registers or stack, or on the value of a pointer. Each input runs twice, in two "worlds"
+ *     that differ only in the poison written into every uninitialised register and stack byte
+ *     and in the addresses of everything (stack, packet, context, maps); the outputs (r0, packet,
+ *     context, maps, ring-buffer output, the helper calls with the bytes they read) must agree.
+ *
+ * How the program is run. The verified bytecode is instrumented, never changed in meaning:
+ * a prologue at the entry records r10 (through a harness helper, for the helpers' bounds
+ * checks), grants the packet, poisons r0,r2-r9 and the whole stack frame and loads r1 with the
+ * address of the harness context; each function entry poisons its frame and r0,r6-r9; every call
+ * is followed by poisoning r1-r5 (what the verifier considers clobbered). Jumps are relinked.
+ * Map references (lddw map_by_idx / map_val_by_idx) become lddw of the harness's map objects.
+ * The packet buffers are mapped below 4 GiB (MAP_32BIT) so the 32-bit data/data_end fields of
+ * struct xdp_md and struct __sk_buff hold real pointers: context loads run unchanged. The
+ * context is not granted as one block: each field the program type may read is its own
+ * read-only region and each writable field a writable one, so a load across fields, of a field
+ * the type may not read, or a store to a read-only field traps.
+ *
+ * Program types: xdp, sched_cls (tc), cgroup_skb (read-only packet, return value in [0,1]) and
+ * unspec (168-byte read-only context of scalars, no packet).
+ *
+ * usage: test_soundness [--seconds S] [--programs N] [--seed X] [--runs R] [--only K]
+ *                       [--accept-all] [--no-self-test] [-v] [--dump-rejected] [--dump-clean]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpfrt/isa.h"
+#include "bpfrt/object.h"
+#include "bpfrt/verifier.h"
+#include "bpfrt/vm.h"
+#include "testlib.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ===================================================================== random numbers === */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rnext(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint32_t rbelow(struct rng *r, uint32_t n)
+{
+    return n ? (uint32_t)(((rnext(r) >> 32) * (uint64_t)n) >> 32) : 0;
+}
+
+static int rrange(struct rng *r, int lo, int hi)
+{
+    return lo + (int)rbelow(r, (uint32_t)(hi - lo + 1));
+}
+
+static bool rpct(struct rng *r, int pct)
+{
+    return (int)rbelow(r, 100) < pct;
+}
+
+static uint64_t mix64(uint64_t a, uint64_t b)
+{
+    struct rng r = {a ^ (b * 0x9e3779b97f4a7c15ull)};
+    rnext(&r);
+    return rnext(&r);
+}
+
+/* An "interesting" 64-bit value: edges of the ranges programs compare against. */
+static uint64_t rvalue(struct rng *r)
+{
+    static const uint64_t edge[] = {0,
+                                    1,
+                                    2,
+                                    3,
+                                    7,
+                                    8,
+                                    15,
+                                    16,
+                                    31,
+                                    32,
+                                    63,
+                                    64,
+                                    127,
+                                    128,
+                                    255,
+                                    256,
+                                    511,
+                                    512,
+                                    0x7fff,
+                                    0x8000,
+                                    0xffff,
+                                    0x10000,
+                                    0x7fffffff,
+                                    0x80000000,
+                                    0xffffffff,
+                                    0x100000000ull,
+                                    0x7fffffffffffffffull,
+                                    0x8000000000000000ull,
+                                    0xffffffffffffffffull,
+                                    0xfffffffffffffff0ull,
+                                    0xffffffff80000000ull};
+    switch (rbelow(r, 4)) {
+    case 0: return edge[rbelow(r, ARRAY_LEN(edge))];
+    case 1: return edge[rbelow(r, ARRAY_LEN(edge))] + (uint64_t)rrange(r, -2, 2);
+    case 2: return rbelow(r, 600);
+    default: return rnext(r);
+    }
+}
+
+/* ============================================================ program builder (labels) === */
+
+struct gi {
+    struct bpfrt_insn in[2];
+    uint8_t slots;
+    int32_t label; /* jump / call target label, -1 when none */
+};
+
+struct prog {
+    struct gi *v;
+    int n, cap;
+    int *lab;
+    int nlab, labcap;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    return q;
+}
+
+static struct gi *p_add(struct prog *p, uint8_t code, int dst, int src, int off, int32_t imm)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 256;
+        p->v = xrealloc(p->v, (size_t)p->cap * sizeof(*p->v));
+    }
+    struct gi *g = &p->v[p->n++];
+    memset(g, 0, sizeof(*g));
+    g->in[0].code = code;
+    g->in[0].dst_reg = (uint8_t)(dst & 15);
+    g->in[0].src_reg = (uint8_t)(src & 15);
+    g->in[0].off = (int16_t)off;
+    g->in[0].imm = imm;
+    g->slots = 1;
+    g->label = -1;
+    return g;
+}
+
+static int p_label(struct prog *p)
+{
+    if (p->nlab == p->labcap) {
+        p->labcap = p->labcap ? 2 * p->labcap : 64;
+        p->lab = xrealloc(p->lab, (size_t)p->labcap * sizeof(int));
+    }
+    p->lab[p->nlab] = -1;
+    return p->nlab++;
+}
+
+static void p_place(struct prog *p, int l)
+{
+    p->lab[l] = p->n;
+}
+
+static void p_free(struct prog *p)
+{
+    free(p->v);
+    free(p->lab);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Resolves labels into slot offsets. Returns 0, or -1 when a label was never placed or an
+ * offset does not fit (a generator bug). */
+static int p_link(const struct prog *p, struct bpfrt_insn **out, size_t *n_out)
+{
+    int *slot = xrealloc(NULL, (size_t)(p->n + 1) * sizeof(int));
+    int s = 0;
+    for (int i = 0; i < p->n; i++) {
+        slot[i] = s;
+        s += p->v[i].slots;
+    }
+    slot[p->n] = s;
+    struct bpfrt_insn *v = xrealloc(NULL, (size_t)s * sizeof(*v));
+    for (int i = 0; i < p->n; i++) {
+        const struct gi *g = &p->v[i];
+        memcpy(&v[slot[i]], g->in, g->slots * sizeof(struct bpfrt_insn));
+        if (g->label >= 0) {
+            int t = p->lab[g->label];
+            if (t < 0 || t >= p->n) {
+                free(slot);
+                free(v);
+                return -1;
+            }
+            int rel = slot[t] - slot[i] - 1;
+            if (g->in[0].code == (BPF_JMP | BPF_CALL))
+                v[slot[i]].imm = rel;
+            else if (rel < INT16_MIN || rel > INT16_MAX) {
+                free(slot);
+                free(v);
+                return -1;
+            } else
+                v[slot[i]].off = (int16_t)rel;
+        }
+    }
+    free(slot);
+    *out = v;
+    *n_out = (size_t)s;
+    return 0;
+}
+
+/* ================================================================ program types =========== */
+
+struct cfield {
+    uint16_t off;
+    uint8_t size;
+};
+struct cbad {
+    int16_t off;
+    uint8_t size;
+    bool write;
+};
+struct cregion {
+    uint16_t off, len;
+    bool writable;
+};
+
+struct ptdesc {
+    const char *name;
+    uint32_t type, attach;
+    bool pkt, pkt_write, meta, narrow;
+    int16_t data_off, end_off, meta_off;
+    const struct cfield *rd; /* scalar fields the type may read (natural size) */
+    int nrd;
+    const struct cfield *wr; /* fields it may write (4 bytes) */
+    int nwr;
+    const struct cbad *bad; /* accesses it may not make */
+    int nbad;
+    const struct cregion *reg; /* how the harness grants the context */
+    int nreg;
+    bool ret_checked;
+    int64_t ret_min, ret_max;
+    /* helpers available (Linux's *_func_proto for a privileged loader) */
+    bool h_adjust, h_pull, h_skb_load, h_xdp_load, h_csum;
+};
+
+#define SKB(f) ((uint16_t)offsetof(struct __sk_buff, f))
+#define XDP(f) ((uint16_t)offsetof(struct xdp_md, f))
+
+static const struct cfield xdp_rd[] = {{XDP(ingress_ifindex), 4}, {XDP(rx_queue_index), 4}};
+static const struct cbad xdp_bad[] = {
+    {XDP(egress_ifindex), 4, false}, /* devmap attach only */
+    {XDP(data), 8, false},           /* wide load of a pointer field */
+    {XDP(data_end), 2, false},       /* narrow load of a pointer field */
+    {XDP(ingress_ifindex), 1, false},
+    {24, 4, false}, /* past the end */
+    {-4, 4, false},
+    {13, 4, false}, /* misaligned */
+    {XDP(ingress_ifindex), 4, true},
+    {XDP(data), 4, true},
+};
+static const struct cregion xdp_reg[] = {
+    {XDP(data), 4, false},           {XDP(data_end), 4, false},
+    {XDP(data_meta), 4, false},      {XDP(ingress_ifindex), 4, false},
+    {XDP(rx_queue_index), 4, false},
+};
+
+static const struct cfield skb_rd[] = {
+    {SKB(len), 4},          {SKB(pkt_type), 4},     {SKB(mark), 4},
+    {SKB(queue_mapping), 4}, {SKB(protocol), 4},     {SKB(vlan_present), 4},
+    {SKB(vlan_tci), 4},     {SKB(vlan_proto), 4},   {SKB(priority), 4},
+    {SKB(ingress_ifindex), 4}, {SKB(ifindex), 4},   {SKB(tc_index), 4},
+    {SKB(cb[0]), 4},        {SKB(cb[3]), 4},        {SKB(hash), 4},
+};
+static const struct cfield tc_wr[] = {{SKB(mark), 4},     {SKB(priority), 4}, {SKB(tc_index), 4},
+                                      {SKB(cb[0]), 4},    {SKB(cb[4]), 4},    {SKB(tc_classid), 4},
+                                      {SKB(queue_mapping), 4}};
+static const struct cbad tc_bad[] = {
+    {SKB(len), 4, true},          {SKB(family), 4, false},   {SKB(data), 8, false},
+    {SKB(len), 8, false},         {SKB(remote_ip4), 4, false}, {SKB(ifindex), 4, true},
+    {(int16_t)sizeof(struct __sk_buff), 4, false},           {SKB(data_end), 4, true},
+    {SKB(mark), 2, true},
+};
+static const struct cregion tc_reg[] = {
+    {0, SKB(data), false},           {SKB(mark), 4, true},     {SKB(queue_mapping), 4, true},
+    {SKB(priority), 4, true},        {SKB(tc_index), 4, true}, {SKB(cb[0]), 20, true},
+    {SKB(tc_classid), 4, true},      {SKB(data), 4, false},    {SKB(data_end), 4, false},
+};
+
+static const struct cfield cg_wr[] = {{SKB(mark), 4}, {SKB(priority), 4}, {SKB(cb[1]), 4}};
+static const struct cbad cg_bad[] = {
+    {SKB(tc_classid), 4, false}, {SKB(data_meta), 4, false}, {SKB(tc_index), 4, true},
+    {SKB(len), 4, true},         {SKB(data), 4, true},       {SKB(len), 8, false},
+};
+static const struct cregion cg_reg[] = {
+    {0, SKB(tc_classid), false}, {SKB(mark), 4, true},    {SKB(priority), 4, true},
+    {SKB(cb[0]), 20, true},      {SKB(data), 4, false},   {SKB(data_end), 4, false},
+};
+
+static const struct cfield un_rd[] = {{0, 8}, {8, 8}, {16, 8}, {40, 8}, {80, 8}, {112, 8},
+                                      {160, 8}, {4, 4}, {34, 2}, {167, 1}};
+static const struct cbad un_bad[] = {{168, 8, false}, {164, 8, false}, {0, 8, true},
+                                     {3, 4, false},   {-8, 8, false}, {16, 4, true}};
+static const struct cregion un_reg[] = {{0, 168, false}};
+
+#define N(a) (int)ARRAY_LEN(a)
+static const struct ptdesc ptypes[] = {
+    {"xdp", BPF_PROG_TYPE_XDP, 0, true, true, true, false, XDP(data), XDP(data_end),
+     XDP(data_meta), xdp_rd, N(xdp_rd), NULL, 0, xdp_bad, N(xdp_bad), xdp_reg, N(xdp_reg), false,
+     0, 0, true, false, false, true, true},
+    {"sched_cls", BPF_PROG_TYPE_SCHED_CLS, 0, true, true, false, true, SKB(data), SKB(data_end),
+     -1, skb_rd, N(skb_rd), tc_wr, N(tc_wr), tc_bad, N(tc_bad), tc_reg, N(tc_reg), false, 0, 0,
+     false, true, true, false, true},
+    {"cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS, true, false, false, true,
+     SKB(data), SKB(data_end), -1, skb_rd, N(skb_rd), cg_wr, N(cg_wr), cg_bad, N(cg_bad),
+     cg_reg, N(cg_reg), true, 0, 1, false, false, true, false, false},
+    {"unspec", BPF_PROG_TYPE_UNSPEC, 0, false, false, false, true, -1, -1, -1, un_rd, N(un_rd),
+     NULL, 0, un_bad, N(un_bad), un_reg, N(un_reg), false, 0, 0, false, false, false, false,
+     true},
+};
+#undef N
+
+/* ======================================================================== generator ====== */
+
+enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
+
+#define MAXMAPS 6
+#define MAXE 8 /* entries of hash and array maps */
+
+struct mdesc {
+    uint32_t type, ksz, vsz, max, flags;
+    bool global;     /* .rodata/.bss style, used through map_val_by_idx */
+    uint8_t init[64]; /* initial contents of a read-only global map */
+    char name[16];
+};
+
+enum sub_kind { SUB_SUM, SUB_FILL, SUB_SCALAR, SUB_DANGLING, SUB_NESTED, SUB_ADJUST, SUB_R6 };
+
+struct sub {
+    int kind, cap, label;
+    bool bug, emitted;
+};
+
+struct gen {
+    struct rng r;
+    struct prog p;
+    const struct ptdesc *pt;
+    struct mdesc maps[MAXMAPS];
+    int nmaps;
+    int mh, ma, mrb, mro, mbss; /* map indexes, -1 when absent */
+    int bug_pct;
+    int nbugs;
+    char bugs[400];
+    int sp, stack_limit; /* stack bytes handed out in the function being written */
+    struct sub subs[16];
+    int nsubs;
+    int loops;
+    bool pkt_valid; /* r7/r8 hold data/data_end (else a bug made them stale) */
+};
+
+/* Injects a mistake with the program's probability; records what it was. */
+static bool bug(struct gen *g, const char *what)
+{
+    if (!rpct(&g->r, g->bug_pct))
+        return false;
+    g->nbugs++;
+    size_t l = strlen(g->bugs);
+    if (l + strlen(what) + 3 < sizeof(g->bugs))
+        snprintf(g->bugs + l, sizeof(g->bugs) - l, "%s%s", l ? "; " : "", what);
+    return true;
+}
+
+static uint8_t szcode(int sz)
+{
+    return sz == 1 ? BPF_B : sz == 2 ? BPF_H : sz == 4 ? BPF_W : BPF_DW;
+}
+
+static void alui(struct gen *g, bool is64, int op, int d, int32_t imm)
+{
+    p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_K | op), d, 0, 0, imm);
+}
+
+static void alur(struct gen *g, bool is64, int op, int d, int s)
+{
+    p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_X | op), d, s, 0, 0);
+}
+
+static void movi(struct gen *g, int d, int32_t imm)
+{
+    alui(g, true, BPF_MOV, d, imm);
+}
+
+static void movr(struct gen *g, int d, int s)
+{
+    alur(g, true, BPF_MOV, d, s);
+}
+
+static void addi(struct gen *g, int d, int32_t imm)
+{
+    alui(g, true, BPF_ADD, d, imm);
+}
+
+static void addr_(struct gen *g, int d, int s)
+{
+    alur(g, true, BPF_ADD, d, s);
+}
+
+static void ldx(struct gen *g, int sz, int d, int s, int off)
+{
+    p_add(&g->p, (uint8_t)(BPF_LDX | BPF_MEM | szcode(sz)), d, s, off, 0);
+}
+
+static void stx(struct gen *g, int sz, int d, int s, int off)
+{
+    p_add(&g->p, (uint8_t)(BPF_STX | BPF_MEM | szcode(sz)), d, s, off, 0);
+}
+
+static void st(struct gen *g, int sz, int d, int off, int32_t imm)
+{
+    p_add(&g->p, (uint8_t)(BPF_ST | BPF_MEM | szcode(sz)), d, 0, off, imm);
+}
+
+static void atom(struct gen *g, int sz, int d, int s, int off, int32_t op)
+{
+    p_add(&g->p, (uint8_t)(BPF_STX | BPF_ATOMIC | szcode(sz)), d, s, off, op);
+}
+
+static void jc(struct gen *g, bool is64, int op, int d, int32_t imm, int l)
+{
+    p_add(&g->p, (uint8_t)((is64 ? BPF_JMP : BPF_JMP32) | BPF_K | op), d, 0, 0, imm)->label = l;
+}
+
+static void jr(struct gen *g, bool is64, int op, int d, int s, int l)
+{
+    p_add(&g->p, (uint8_t)((is64 ? BPF_JMP : BPF_JMP32) | BPF_X | op), d, s, 0, 0)->label = l;
+}
+
+static void ja(struct gen *g, int l)
+{
+    p_add(&g->p, BPF_JMP | BPF_JA, 0, 0, 0, 0)->label = l;
+}
+
+static void call(struct gen *g, int id)
+{
+    p_add(&g->p, BPF_JMP | BPF_CALL, 0, 0, 0, id);
+}
+
+static void call_local(struct gen *g, int l)
+{
+    p_add(&g->p, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0)->label = l;
+}
+
+static void ex(struct gen *g)
+{
+    p_add(&g->p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+static void ld_map(struct gen *g, int d, int m)
+{
+    p_add(&g->p, BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_IDX, 0, m)->slots = 2;
+}
+
+static void ld_mapval(struct gen *g, int d, int m, int off)
+{
+    struct gi *x = p_add(&g->p, BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_IDX_VALUE, 0, m);
+    x->slots = 2;
+    x->in[1].imm = off;
+}
+
+static int label(struct gen *g)
+{
+    return p_label(&g->p);
+}
+
+static void place(struct gen *g, int l)
+{
+    p_place(&g->p, l);
+}
+
+/* Stack area of SIZE bytes in the current function: [r10 - A, r10 - A + SIZE). Returns A. */
+static int salloc(struct gen *g, int size)
+{
+    size = (size + 7) & ~7;
+    if (g->sp + size > g->stack_limit)
+        g->sp = 0;
+    g->sp += size;
+    return g->sp;
+}
+
+/* Initialises [r10 - A, r10 - A + SIZE) with 8-byte stores (rounded up). */
+static void init_area(struct gen *g, int a, int size, bool allow_bug)
+{
+    int skip = -1;
+    if (allow_bug && size > 0 && bug(g, "stack area partly uninitialised"))
+        skip = (int)rbelow(&g->r, (uint32_t)((size + 7) / 8));
+    for (int o = 0, i = 0; o < size; o += 8, i++)
+        if (i != skip)
+            st(g, 8, R10, -a + o, rrange(&g->r, -3, 300));
+}
+
+static int pow2floor(int v)
+{
+    int p = 1;
+    while (p * 2 <= v)
+        p *= 2;
+    return p;
+}
+
+static bool have_pkt(const struct gen *g)
+{
+    return g->pt->pkt && g->pkt_valid;
+}
+
+/* An unknown scalar into REG. SKIP: where to go when a packet check fails. CALLS: helpers may
+ * be called (they clobber r0-r5). */
+static void gen_scalar(struct gen *g, int reg, int skip, bool calls)
+{
+    int k = (int)rbelow(&g->r, 7);
+    if (k == 0 && calls) {
+        call(g, BPF_FUNC_get_prandom_u32);
+        if (reg != R0)
+            movr(g, reg, R0);
+        return;
+    }
+    if (k <= 2 && have_pkt(g)) {
+        int sz = 1 << rbelow(&g->r, 4), o = rrange(&g->r, 0, 12);
+        movr(g, reg, R7);
+        addi(g, reg, o + sz);
+        jr(g, true, BPF_JGT, reg, R8, skip);
+        ldx(g, sz, reg, R7, o);
+        return;
+    }
+    if (k == 3) {
+        movr(g, reg, R9);
+        return;
+    }
+    const struct cfield *f = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
+    ldx(g, f->size, reg, R6, f->off);
+}
+
+/* Bounds REG to [0, MAX] (skipping to SKIP otherwise), one of many ways; TMP may be clobbered.
+ * A bug may leave it wider. */
+static void gen_bound(struct gen *g, int reg, int max, int skip, int tmp)
+{
+    int m = max;
+    if (bug(g, "bound off by one"))
+        m = max + 1;
+    if (bug(g, "index not bounded"))
+        return;
+    int low = pow2floor(m + 1) - 1; /* largest 2^k-1 <= m */
+    int k = 0;
+    while ((1 << k) - 1 < low)
+        k++;
+    switch (rbelow(&g->r, 14)) {
+    case 0:
+        if (bug(g, "mask wider than the bound"))
+            low = low * 2 + 1;
+        alui(g, true, BPF_AND, reg, low);
+        break;
+    case 1: jc(g, true, BPF_JGT, reg, m, skip); break;
+    case 2: jc(g, true, BPF_JGE, reg, m + 1, skip); break;
+    case 3: {
+        int ok = label(g);
+        jc(g, true, BPF_JLE, reg, m, ok);
+        ja(g, skip);
+        place(g, ok);
+        break;
+    }
+    case 4:
+        movi(g, tmp, m);
+        jr(g, true, BPF_JGT, reg, tmp, skip);
+        break;
+    case 5:
+        jc(g, true, BPF_JSGT, reg, m, skip);
+        if (!bug(g, "signed upper bound only"))
+            jc(g, true, BPF_JSLT, reg, 0, skip);
+        break;
+    case 6:
+        if (!bug(g, "32-bit comparison bounds a 64-bit value"))
+            alur(g, false, BPF_MOV, reg, reg);
+        jc(g, false, rpct(&g->r, 50) ? BPF_JGT : BPF_JGE, reg, rpct(&g->r, 50) ? m : m + 1, skip);
+        break;
+    case 7: alui(g, true, BPF_MOD, reg, m + 1); break;
+    case 8:
+        if (k == 0)
+            movi(g, reg, 0);
+        else
+            alui(g, true, BPF_RSH, reg, 64 - k);
+        break;
+    case 9: alui(g, false, BPF_AND, reg, low); break;
+    case 10:
+        if (bug(g, "bound checked on a 32-bit copy"))
+            alur(g, false, BPF_MOV, tmp, reg);
+        else
+            movr(g, tmp, reg);
+        jc(g, true, BPF_JGT, tmp, m, skip);
+        break;
+    case 11:
+        alui(g, true, BPF_AND, reg, 0xff);
+        jc(g, true, BPF_JSET, reg, 0xff & ~low, skip);
+        break;
+    case 12: {
+        /* against another bounded register: reg <= tmp <= m */
+        const struct cfield *f = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
+        ldx(g, f->size, tmp, R6, f->off);
+        alui(g, true, BPF_AND, tmp, low);
+        jr(g, true, rpct(&g->r, 50) ? BPF_JGT : BPF_JSGT, reg, tmp, skip);
+        if (!rpct(&g->r, 50)) /* signed: also the lower bound */
+            jc(g, true, BPF_JSLT, reg, 0, skip);
+        break;
+    }
+    default:
+        /* 32-bit signed pair on a zero-extended value */
+        alur(g, false, BPF_MOV, reg, reg);
+        jc(g, false, BPF_JSGT, reg, m, skip);
+        if (!bug(g, "signed 32-bit upper bound only"))
+            jc(g, false, BPF_JSLT, reg, 0, skip);
+        break;
+    }
+}
+
+/* map lookup with a key on the stack; returns the register holding the value pointer (checked
+ * against NULL unless a bug says otherwise). Clobbers r0-r5. */
+static int emit_lookup(struct gen *g, int m, int skip)
+{
+    const struct mdesc *md = &g->maps[m];
+    int k = salloc(g, 8);
+    uint32_t key = md->type == BPF_MAP_TYPE_HASH
+                       ? rbelow(&g->r, 6)
+                       : rbelow(&g->r, md->max + (rpct(&g->r, 15) ? 2 : 0));
+    if (bug(g, "lookup key uninitialised")) {
+    } else if (md->ksz == 8 && bug(g, "lookup key half initialised")) {
+        st(g, 4, R10, -k, (int32_t)key);
+    } else if (rpct(&g->r, 30)) {
+        gen_scalar(g, R3, skip, true);
+        alui(g, true, BPF_AND, R3, md->type == BPF_MAP_TYPE_HASH ? 7 : (int)md->max);
+        stx(g, (int)md->ksz, R10, R3, -k);
+    } else {
+        st(g, (int)md->ksz, R10, -k, (int32_t)key);
+    }
+    movr(g, R2, R10);
+    addi(g, R2, -k);
+    ld_map(g, R1, m);
+    call(g, BPF_FUNC_map_lookup_elem);
+    int v = R0, chk = R0;
+    switch (rbelow(&g->r, 5)) {
+    case 0: {
+        int s = salloc(g, 8);
+        stx(g, 8, R10, R0, -s);
+        ldx(g, 8, R3, R10, -s);
+        v = chk = R3;
+        break;
+    }
+    case 1:
+        movr(g, R3, R0);
+        if (rpct(&g->r, 50))
+            v = R3;
+        else
+            chk = R3;
+        break;
+    default: break;
+    }
+    if (bug(g, "map value used without a NULL check"))
+        return v;
+    if (rpct(&g->r, 70)) {
+        jc(g, true, BPF_JEQ, chk, 0, skip);
+    } else {
+        int ok = label(g);
+        jc(g, true, BPF_JNE, chk, 0, ok);
+        ja(g, skip);
+        place(g, ok);
+    }
+    return v;
+}
+
+static int rsize(struct gen *g, int max)
+{
+    int sz;
+    do
+        sz = 1 << rbelow(&g->r, 4);
+    while (sz > max);
+    return sz;
+}
+
+/* ---- snippets: each jumps to its own end label when a check fails ---- */
+
+static void sn_ctx(struct gen *g)
+{
+    const struct ptdesc *pt = g->pt;
+    if (bug(g, "invalid context access")) {
+        const struct cbad *b = &pt->bad[rbelow(&g->r, (uint32_t)pt->nbad)];
+        if (b->write)
+            stx(g, b->size, R6, R9, b->off);
+        else
+            ldx(g, b->size, R3, R6, b->off);
+        if (!b->write)
+            addr_(g, R9, R3);
+        return;
+    }
+    if (bug(g, "context through a modified pointer (policy)")) {
+        const struct cfield *f = &pt->rd[rbelow(&g->r, (uint32_t)pt->nrd)];
+        movr(g, R2, R6);
+        addi(g, R2, f->off);
+        ldx(g, f->size, R3, R2, 0);
+        addr_(g, R9, R3);
+        return;
+    }
+    if (bug(g, "context read through r1 after a call")) {
+        call(g, BPF_FUNC_get_prandom_u32);
+        ldx(g, pt->rd[0].size, R3, R1, pt->rd[0].off);
+        addr_(g, R9, R3);
+        return;
+    }
+    if (pt->nwr && rpct(&g->r, 35)) {
+        const struct cfield *f = &pt->wr[rbelow(&g->r, (uint32_t)pt->nwr)];
+        if (rpct(&g->r, 50))
+            stx(g, 4, R6, R9, f->off);
+        else
+            st(g, 4, R6, f->off, rrange(&g->r, 0, 1000));
+        return;
+    }
+    const struct cfield *f = &pt->rd[rbelow(&g->r, (uint32_t)pt->nrd)];
+    int sz = f->size, off = f->off;
+    if (pt->narrow && rpct(&g->r, 30)) {
+        sz = rsize(g, f->size);
+        off += sz * (int)rbelow(&g->r, (uint32_t)(f->size / sz));
+    }
+    ldx(g, sz, R3, R6, off);
+    alur(g, true, rpct(&g->r, 50) ? BPF_ADD : BPF_XOR, R9, R3);
+}
+
+/* Packet access behind a constant-length check. */
+static void sn_pkt_const(struct gen *g)
+{
+    int l = label(g);
+    int k = rrange(&g->r, 1, 64), chk = k;
+    bool off_by_one = k > 1 && bug(g, "packet check off by one");
+    if (off_by_one)
+        chk = k - 1;
+    int base = R7;
+    if (bug(g, "no packet bounds check")) {
+    } else if (bug(g, "packet check in the wrong direction")) {
+        movr(g, R2, R7);
+        addi(g, R2, chk);
+        jr(g, true, BPF_JLE, R2, R8, l);
+    } else if (bug(g, "packet end compared with data itself")) {
+        jr(g, true, BPF_JGT, R7, R8, l);
+    } else {
+        switch (rbelow(&g->r, 7)) {
+        case 0:
+            movr(g, R2, R7);
+            addi(g, R2, chk);
+            jr(g, true, BPF_JGT, R2, R8, l);
+            if (rpct(&g->r, 30))
+                base = R2; /* access relative to the checked pointer */
+            break;
+        case 1: {
+            int ok = label(g);
+            movr(g, R2, R7);
+            addi(g, R2, chk);
+            jr(g, true, BPF_JLE, R2, R8, ok);
+            ja(g, l);
+            place(g, ok);
+            break;
+        }
+        case 2:
+            movr(g, R2, R7);
+            addi(g, R2, chk);
+            jr(g, true, BPF_JLT, R8, R2, l);
+            break;
+        case 3: {
+            int ok = label(g);
+            movr(g, R2, R7);
+            addi(g, R2, chk);
+            jr(g, true, BPF_JGE, R8, R2, ok);
+            ja(g, l);
+            place(g, ok);
+            break;
+        }
+        case 4:
+            movr(g, R2, R7);
+            addi(g, R2, chk);
+            jr(g, true, BPF_JGE, R2, R8, l); /* stricter than needed */
+            break;
+        case 5:
+            movr(g, R3, R8);
+            alur(g, true, BPF_SUB, R3, R7);
+            jc(g, true, BPF_JLT, R3, chk, l);
+            break;
+        default:
+            movr(g, R3, R8);
+            alur(g, true, BPF_SUB, R3, R7);
+            if (chk > 1)
+                jc(g, true, BPF_JLE, R3, chk - 1, l);
+            else
+                jc(g, true, BPF_JEQ, R3, 0, l);
+            break;
+        }
+    }
+    int n = rrange(&g->r, 1, 3);
+    for (int i = 0; i < n; i++) {
+        int sz = rsize(g, k), o = rrange(&g->r, 0, k - sz);
+        if (off_by_one && i == 0)
+            o = k - sz; /* touches the byte the check did not prove */
+        if (bug(g, "packet access before the packet start"))
+            o = -rrange(&g->r, 1, 4);
+        int off = base == R2 ? o - chk : o;
+        bool write = rpct(&g->r, 35) && (g->pt->pkt_write || bug(g, "store into a read-only packet"));
+        if (write) {
+            if (rpct(&g->r, 50))
+                stx(g, sz, base, R9, off);
+            else
+                st(g, sz, base, off, rrange(&g->r, -5, 255));
+        } else {
+            ldx(g, sz, R4, base, off);
+            addr_(g, R9, R4);
+        }
+    }
+    place(g, l);
+}
+
+/* Packet access at a variable offset: data + (x bounded) then a check of the window. */
+static void sn_pkt_var(struct gen *g)
+{
+    int l = label(g);
+    gen_scalar(g, R3, l, true);
+    if (rpct(&g->r, 40))
+        alui(g, true, BPF_AND, R3, 0x3f);
+    else
+        gen_bound(g, R3, rrange(&g->r, 0, 100), l, R4);
+    int s = rrange(&g->r, 1, 16);
+    bool before = bug(g, "window checked before adding the variable offset");
+    if (before) {
+        movr(g, R4, R7);
+        addi(g, R4, s);
+        jr(g, true, BPF_JGT, R4, R8, l);
+    }
+    if (rpct(&g->r, 50)) {
+        movr(g, R2, R7);
+        addr_(g, R2, R3);
+    } else {
+        movr(g, R2, R3);
+        addr_(g, R2, R7);
+    }
+    if (!before) {
+        movr(g, R4, R2);
+        addi(g, R4, s);
+        jr(g, true, rpct(&g->r, 50) ? BPF_JGT : BPF_JGE, R4, R8, l);
+    }
+    int sz = rsize(g, s), o = rrange(&g->r, 0, s - sz);
+    if (bug(g, "access beyond the checked variable window"))
+        o = s - sz + 1;
+    if (g->pt->pkt_write && rpct(&g->r, 40)) {
+        stx(g, sz, R2, R9, o);
+    } else {
+        ldx(g, sz, R4, R2, o);
+        addr_(g, R9, R4);
+    }
+    place(g, l);
+}
+
+/* XDP metadata: data_meta + K <= data. */
+static void sn_meta(struct gen *g)
+{
+    int l = label(g);
+    int k = rrange(&g->r, 1, 16);
+    ldx(g, 4, R2, R6, g->pt->meta_off);
+    movr(g, R3, R2);
+    addi(g, R3, k);
+    jr(g, true, BPF_JGT, R3, bug(g, "metadata checked against data_end") ? R8 : R7, l);
+    int sz = rsize(g, k), o = rrange(&g->r, 0, k - sz);
+    if (rpct(&g->r, 50)) {
+        stx(g, sz, R2, R9, o);
+    } else {
+        ldx(g, sz, R4, R2, o);
+        addr_(g, R9, R4);
+    }
+    place(g, l);
+}
+
+static int pick_value_map(struct gen *g)
+{
+    int c[3], n = 0;
+    if (g->mh >= 0)
+        c[n++] = g->mh;
+    if (g->ma >= 0)
+        c[n++] = g->ma;
+    if (g->mro >= 0 && rpct(&g->r, 20))
+        c[n++] = g->mro;
+    return c[rbelow(&g->r, (uint32_t)n)];
+}
+
+static bool map_ro(const struct gen *g, int m)
+{
+    return (g->maps[m].flags & BPF_F_RDONLY_PROG) != 0;
+}
+
+static void value_access(struct gen *g, int m, int v, int skip, bool var_ok)
+{
+    int vsz = (int)g->maps[m].vsz;
+    bool ro = map_ro(g, m);
+    int sz = rsize(g, vsz);
+    int kind = (int)rbelow(&g->r, var_ok ? 4 : 3);
+    bool write = !ro || bug(g, "store into a read-only map");
+    if (kind == 2 && write && vsz >= 4) {
+        int asz = vsz >= 8 && rpct(&g->r, 50) ? 8 : 4;
+        int o = asz * (int)rbelow(&g->r, (uint32_t)(vsz / asz));
+        if (bug(g, "misaligned atomic"))
+            o += 2;
+        static const int32_t ops[] = {BPF_ADD, BPF_OR, BPF_AND, BPF_XOR, BPF_ADD | BPF_FETCH,
+                                      BPF_XOR | BPF_FETCH, BPF_XCHG};
+        movr(g, R4, R9);
+        atom(g, asz, v, R4, o, ops[rbelow(&g->r, ARRAY_LEN(ops))]);
+        addr_(g, R9, R4);
+        return;
+    }
+    if (kind == 3) {
+        gen_scalar(g, R4, skip, false);
+        gen_bound(g, R4, vsz - sz, skip, R5);
+        movr(g, R5, v);
+        addr_(g, R5, R4);
+        if (write && rpct(&g->r, 50)) {
+            stx(g, sz, R5, R9, 0);
+        } else {
+            ldx(g, sz, R4, R5, 0);
+            addr_(g, R9, R4);
+        }
+        return;
+    }
+    int o = rrange(&g->r, 0, vsz - sz);
+    if (bug(g, "map value access out of bounds"))
+        o = rpct(&g->r, 70) ? vsz - sz + rrange(&g->r, 1, sz) : -rrange(&g->r, 1, 8);
+    if (kind == 1 && write) {
+        if (rpct(&g->r, 50))
+            stx(g, sz, v, R9, o);
+        else
+            st(g, sz, v, o, rrange(&g->r, -100, 100));
+    } else {
+        ldx(g, sz, R4, v, o);
+        addr_(g, R9, R4);
+    }
+}
+
+static void sn_map(struct gen *g)
+{
+    int l = label(g);
+    int m = pick_value_map(g);
+    int v = emit_lookup(g, m, l);
+    int n = rrange(&g->r, 1, 3);
+    for (int i = 0; i < n; i++)
+        value_access(g, m, v, l, true);
+    place(g, l);
+}
+
+static void sn_update(struct gen *g)
+{
+    int l = label(g);
+    int m = g->mh >= 0 && (g->ma < 0 || rpct(&g->r, 60)) ? g->mh : g->ma;
+    if (g->mro >= 0 && bug(g, "update of a read-only map (policy)"))
+        m = g->mro;
+    const struct mdesc *md = &g->maps[m];
+    int vsz = (int)md->vsz;
+    bool from_map = rpct(&g->r, 25);
+    int src = -1;
+    if (from_map) {
+        /* the value comes from a map value of the same size (or larger) */
+        int m2 = pick_value_map(g);
+        if ((int)g->maps[m2].vsz < vsz && !bug(g, "update value from a smaller map value"))
+            from_map = false;
+        else {
+            src = emit_lookup(g, m2, l);
+            if (src != R3)
+                movr(g, R3, src);
+        }
+    }
+    int k = salloc(g, 8), va = 0;
+    if (bug(g, "update key uninitialised")) {
+    } else {
+        st(g, (int)md->ksz, R10, -k,
+           (int32_t)(md->type == BPF_MAP_TYPE_HASH ? rbelow(&g->r, 6) : rbelow(&g->r, md->max + 1)));
+    }
+    if (!from_map) {
+        va = salloc(g, vsz);
+        init_area(g, va, vsz, true);
+        movr(g, R3, R10);
+        int at = -va;
+        if (bug(g, "update value crosses the stack top"))
+            at = -(vsz - 4 > 0 ? vsz - 4 : 1);
+        addi(g, R3, at);
+    }
+    ld_map(g, R1, m);
+    movr(g, R2, R10);
+    addi(g, R2, -k);
+    movi(g, R4, (int32_t)rbelow(&g->r, 3));
+    call(g, BPF_FUNC_map_update_elem);
+    addr_(g, R9, R0);
+    if (md->type == BPF_MAP_TYPE_HASH && rpct(&g->r, 30)) {
+        ld_map(g, R1, m);
+        movr(g, R2, R10);
+        addi(g, R2, -k);
+        call(g, BPF_FUNC_map_delete_elem);
+        addr_(g, R9, R0);
+    }
+    place(g, l);
+}
+
+static void sn_stack(struct gen *g)
+{
+    int l = label(g);
+    switch (rbelow(&g->r, 7)) {
+    case 0: {
+        /* a bounded scalar spilled, filled back and used as an offset */
+        int max = rrange(&g->r, 0, 40), sz = rsize(g, 8);
+        int a = salloc(g, max + sz), s = salloc(g, 8);
+        init_area(g, a, max + sz, true);
+        gen_scalar(g, R3, l, true);
+        gen_bound(g, R3, max, l, R4);
+        stx(g, 8, R10, R3, -s);
+        if (rpct(&g->r, 50))
+            call(g, BPF_FUNC_get_prandom_u32); /* clobbers r1-r5: the value lives on in the slot */
+        if (rpct(&g->r, 15))
+            ldx(g, 4, R4, R10, -s); /* narrow fill: the low half of a small value */
+        else
+            ldx(g, 8, R4, R10, -s);
+        movr(g, R2, R10);
+        addi(g, R2, -a);
+        addr_(g, R2, R4);
+        ldx(g, sz, R3, R2, 0);
+        addr_(g, R9, R3);
+        break;
+    }
+    case 1: {
+        /* a pointer spilled and filled back */
+        int s = salloc(g, 8);
+        int which = (int)rbelow(&g->r, have_pkt(g) ? 3 : 2);
+        int k = rrange(&g->r, 1, 32);
+        if (which == 2) {
+            movr(g, R2, R7);
+            addi(g, R2, k);
+            jr(g, true, BPF_JGT, R2, R8, l);
+            stx(g, 8, R10, R7, -s);
+        } else if (which == 1) {
+            stx(g, 8, R10, R6, -s);
+        } else {
+            int a = salloc(g, 16);
+            init_area(g, a, 16, false);
+            movr(g, R3, R10);
+            addi(g, R3, -a);
+            stx(g, 8, R10, R3, -s);
+            k = 16;
+        }
+        if (bug(g, "spilled pointer partly overwritten"))
+            st(g, 1, R10, -s + rrange(&g->r, 0, 3), 0x41);
+        if (rpct(&g->r, 40))
+            call(g, BPF_FUNC_get_prandom_u32);
+        ldx(g, 8, R2, R10, -s);
+        if (which == 1) {
+            const struct cfield *f = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
+            ldx(g, f->size, R3, R2, f->off);
+        } else {
+            int sz = rsize(g, k);
+            ldx(g, sz, R3, R2, rrange(&g->r, 0, k - sz));
+        }
+        addr_(g, R9, R3);
+        break;
+    }
+    case 2: {
+        /* two half writes, one full read */
+        int s = salloc(g, 8);
+        st(g, 4, R10, -s, rrange(&g->r, 0, 99));
+        if (!bug(g, "read of a half-written stack slot"))
+            stx(g, 4, R10, R9, -s + 4);
+        ldx(g, 8, R3, R10, -s);
+        addr_(g, R9, R3);
+        break;
+    }
+    case 3: {
+        /* variable-offset write, then read */
+        int max = rrange(&g->r, 1, 31), a = salloc(g, max + 1);
+        bool pre = !bug(g, "variable-offset read of a range only partly written");
+        if (pre)
+            init_area(g, a, max + 1, false);
+        gen_scalar(g, R3, l, true);
+        gen_bound(g, R3, max, l, R4);
+        movr(g, R2, R10);
+        addi(g, R2, -a);
+        addr_(g, R2, R3);
+        stx(g, 1, R2, R9, 0);
+        ldx(g, 1, R4, R2, 0);
+        addr_(g, R9, R4);
+        if (!pre || rpct(&g->r, 30)) {
+            ldx(g, 1, R4, R10, -a); /* the first byte of the range */
+            addr_(g, R9, R4);
+        }
+        break;
+    }
+    case 4: {
+        int s = salloc(g, 8);
+        if (!bug(g, "read of an uninitialised stack slot"))
+            stx(g, 8, R10, R9, -s);
+        ldx(g, rsize(g, 8), R3, R10, -s);
+        addr_(g, R9, R3);
+        break;
+    }
+    case 5:
+        if (bug(g, "stack access outside the frame")) {
+            if (rpct(&g->r, 50))
+                st(g, 8, R10, rpct(&g->r, 50) ? 0 : 8, 1);
+            else
+                ldx(g, 8, R3, R10, -520);
+        } else {
+            int s = salloc(g, 8);
+            stx(g, 8, R10, R9, -s);
+            ldx(g, 8, R3, R10, -s);
+            alur(g, true, BPF_XOR, R9, R3);
+        }
+        break;
+    default: {
+        /* atomic operation on a stack slot */
+        int s = salloc(g, 8), sz = rpct(&g->r, 50) ? 8 : 4;
+        if (!bug(g, "atomic on an uninitialised stack slot"))
+            st(g, 8, R10, -s, 5);
+        movr(g, R4, R9);
+        if (rpct(&g->r, 30)) {
+            movi(g, R0, 5);
+            atom(g, sz, R10, R4, -s, BPF_CMPXCHG);
+            addr_(g, R9, R0);
+        } else {
+            atom(g, sz, R10, R4, -s, BPF_ADD | BPF_FETCH);
+            addr_(g, R9, R4);
+        }
+        ldx(g, sz, R3, R10, -s);
+        addr_(g, R9, R3);
+        break;
+    }
+    }
+    place(g, l);
+}
+
+static uint64_t smear(uint64_t v)
+{
+    v |= v >> 1;
+    v |= v >> 2;
+    v |= v >> 4;
+    v |= v >> 8;
+    v |= v >> 16;
+    v |= v >> 32;
+    return v;
+}
+
+/* ALU chains on a scalar, then the result used as a stack offset with an area sized from the
+ * generator's own (rough) idea of the range: the verifier decides. */
+static void sn_alu(struct gen *g)
+{
+    int l = label(g);
+    const uint64_t U = UINT64_MAX;
+    gen_scalar(g, R3, l, true);
+    uint64_t um = U;
+    if (rpct(&g->r, 70)) {
+        int k = rrange(&g->r, 0, 12);
+        uint64_t mask = ((uint64_t)1 << k) - 1;
+        alui(g, true, BPF_AND, R3, (int32_t)mask);
+        um = mask;
+    }
+    /* a second operand: a small bounded value or a constant */
+    uint64_t um4 = 0;
+    if (rpct(&g->r, 50)) {
+        gen_scalar(g, R4, l, false);
+        int k = rrange(&g->r, 0, 6);
+        um4 = ((uint64_t)1 << k) - 1;
+        alui(g, true, BPF_AND, R4, (int32_t)um4);
+    } else {
+        um4 = (uint64_t)rrange(&g->r, 0, 9);
+        movi(g, R4, (int32_t)um4);
+    }
+    int n = rrange(&g->r, 1, 4);
+    for (int i = 0; i < n; i++) {
+        static const int ops[] = {BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,  BPF_AND, BPF_LSH,
+                                  BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH, BPF_END};
+        int op = ops[rbelow(&g->r, ARRAY_LEN(ops))];
+        bool is64 = rpct(&g->r, 65), usereg = rpct(&g->r, 35) && op != BPF_NEG && op != BPF_END;
+        int32_t imm;
+        if (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH)
+            imm = rrange(&g->r, 0, is64 ? 63 : 31);
+        else if (op == BPF_DIV || op == BPF_MOD)
+            imm = rrange(&g->r, 1, 64);
+        else if (rpct(&g->r, 80))
+            imm = rrange(&g->r, 0, 64);
+        else
+            imm = (int32_t)rnext(&g->r);
+        uint64_t v = usereg ? um4 : (uint64_t)(int64_t)imm;
+        uint64_t a = is64 ? um : (um > 0xffffffffull ? 0xffffffffull : um);
+        if (!is64)
+            v &= 0xffffffffull;
+        if (!usereg && imm < 0 && is64 && op != BPF_AND)
+            v = U; /* sign-extended: huge */
+        uint64_t res = U;
+        bool sdiv = false;
+        switch (op) {
+        case BPF_ADD: res = (a != U && v != U && a + v >= a) ? a + v : U; break;
+        case BPF_SUB: res = U; break;
+        case BPF_MUL:
+            res = (a != U && v != U && (v == 0 || a <= U / v)) ? a * v : U;
+            break;
+        case BPF_DIV:
+            sdiv = !usereg && rpct(&g->r, 15);
+            res = sdiv ? U : a;
+            break;
+        case BPF_MOD:
+            sdiv = !usereg && rpct(&g->r, 15);
+            res = sdiv ? U : (v && v != U ? (a < v - 1 ? a : v - 1) : a);
+            break;
+        case BPF_OR: res = (a != U && v != U) ? smear(a | v) : U; break;
+        case BPF_AND: res = a < v ? a : v; break;
+        case BPF_XOR: res = (a != U && v != U) ? smear(a | v) : U; break;
+        case BPF_LSH:
+            res = (a != U && v < 64 && (a << v) >> v == a) ? a << v : U;
+            break;
+        case BPF_RSH: res = v < 64 ? a >> v : U; break;
+        case BPF_ARSH: res = (a <= (uint64_t)INT64_MAX && v < 64) ? a >> v : U; break;
+        case BPF_NEG: res = U; break;
+        case BPF_MOV: res = v; break;
+        default: res = U; break;
+        }
+        if (!is64 && res > 0xffffffffull)
+            res = 0xffffffffull;
+        if (op == BPF_END) {
+            static const int w[] = {16, 32, 64};
+            imm = w[rbelow(&g->r, 3)];
+            bool be = rpct(&g->r, 50);
+            /* ALU64 END is the unconditional byte swap (bswap16/32/64) */
+            p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | (be && !is64 ? BPF_TO_BE : 0) | BPF_END),
+                  R3, 0, 0, imm);
+            res = imm == 16 ? 0xffff : imm == 32 ? 0xffffffffull : U;
+            if (!is64 && !be)
+                res = imm == 64 ? um : (um < res ? um : res); /* le: truncation only */
+        } else if (op == BPF_MOV && !usereg && rpct(&g->r, 10) && is64) {
+            /* sign-extending move from another register (RFC 9669) */
+            static const int w[] = {8, 16, 32};
+            p_add(&g->p, BPF_ALU64 | BPF_X | BPF_MOV, R3, R4, w[rbelow(&g->r, 3)], 0);
+            res = um4 < 128 ? um4 : U;
+        } else if (usereg) {
+            struct gi *x = p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_X | op), R3, R4,
+                                 0, 0);
+            (void)x;
+        } else {
+            struct gi *x = p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_K | op), R3, 0,
+                                 sdiv ? 1 : 0, imm);
+            (void)x;
+        }
+        um = res;
+    }
+    if (um > 400 || rpct(&g->r, 40)) {
+        if (rpct(&g->r, 50)) {
+            int k = rrange(&g->r, 0, 8);
+            alui(g, true, BPF_AND, R3, (1 << k) - 1);
+            um = um < (uint64_t)((1 << k) - 1) ? um : (uint64_t)((1 << k) - 1);
+        } else if (rpct(&g->r, 60)) {
+            int m = rrange(&g->r, 0, 300);
+            gen_bound(g, R3, m, l, R4);
+            um = um < (uint64_t)m ? um : (uint64_t)m;
+        }
+    }
+    int sz = rsize(g, 8);
+    int area;
+    if (um <= 400 && rpct(&g->r, 85))
+        area = (int)um + sz - (rpct(&g->r, 20) ? rrange(&g->r, 1, 4) : 0);
+    else
+        area = rrange(&g->r, 8, 300);
+    if (area < sz)
+        area = sz;
+    int a = salloc(g, area);
+    bool rd = rpct(&g->r, 50);
+    if (rd)
+        init_area(g, a, area, false);
+    movr(g, R2, R10);
+    addi(g, R2, -a);
+    addr_(g, R2, R3);
+    if (rd) {
+        ldx(g, sz, R4, R2, 0);
+        addr_(g, R9, R4);
+    } else {
+        stx(g, sz, R2, R9, 0);
+    }
+    alur(g, rpct(&g->r, 50), BPF_XOR, R9, R3);
+    place(g, l);
+}
+
+static void sn_loop(struct gen *g)
+{
+    g->loops++;
+    int head = label(g), out = label(g);
+    int n = rrange(&g->r, 1, 16);
+    int c = rpct(&g->r, 50) ? R4 : R5;
+    bool down = rpct(&g->r, 30);
+    int a = salloc(g, n + 8);
+    int body = (int)rbelow(&g->r, have_pkt(g) ? 5 : 4);
+    if (body == 1)
+        init_area(g, a, n + 8, false);
+    const struct cfield *bf = NULL;
+    bool input_bound = bug(g, "loop bound from the input");
+    if (input_bound) {
+        bf = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
+        down = false;
+    }
+    movi(g, c, down ? n : 0);
+    place(g, head);
+    switch (body) {
+    case 0: addr_(g, R9, c); break;
+    case 1:
+    case 2:
+        movr(g, R2, R10);
+        addi(g, R2, -a - (down ? 1 : 0));
+        addr_(g, R2, c);
+        if (body == 1) {
+            ldx(g, 1, R3, R2, 0);
+            addr_(g, R9, R3);
+        } else {
+            stx(g, 1, R2, R9, 0);
+        }
+        break;
+    case 3:
+        addr_(g, R9, c);
+        jc(g, true, BPF_JEQ, R9, rrange(&g->r, 0, 40), out);
+        break;
+    default:
+        movr(g, R2, R7);
+        addr_(g, R2, c);
+        movr(g, R3, R2);
+        addi(g, R3, 1);
+        jr(g, true, BPF_JGT, R3, R8, out);
+        ldx(g, 1, R3, R2, 0);
+        addr_(g, R9, R3);
+        break;
+    }
+    if (input_bound) {
+        addi(g, c, 1);
+        ldx(g, bf->size, R3, R6, bf->off);
+        jr(g, true, BPF_JLT, c, R3, head);
+    } else if (!down) {
+        if (bug(g, "loop counter skips its bound")) {
+            addi(g, c, 2);
+            jc(g, true, BPF_JNE, c, n | 1, head);
+        } else if (bug(g, "loop counter never advances")) {
+            addi(g, c, 0);
+            jc(g, true, BPF_JLT, c, n, head);
+        } else {
+            addi(g, c, 1);
+            switch (rbelow(&g->r, 5)) {
+            case 0: jc(g, true, BPF_JLT, c, n, head); break;
+            case 1: jc(g, true, BPF_JNE, c, n, head); break;
+            case 2: jc(g, true, BPF_JLE, c, n - 1, head); break;
+            case 3: jc(g, true, BPF_JSLT, c, n, head); break;
+            default: jc(g, false, BPF_JLT, c, n, head); break;
+            }
+        }
+    } else {
+        addi(g, c, -1);
+        switch (rbelow(&g->r, 3)) {
+        case 0: jc(g, true, BPF_JNE, c, 0, head); break;
+        case 1: jc(g, true, BPF_JSGT, c, 0, head); break;
+        default: jc(g, true, BPF_JGT, c, 0, head); break;
+        }
+    }
+    place(g, out);
+}
+
+static int get_sub(struct gen *g, int kind, int cap, bool b)
+{
+    for (int i = 0; i < g->nsubs; i++)
+        if (g->subs[i].kind == kind && g->subs[i].cap == cap && g->subs[i].bug == b)
+            return g->subs[i].label;
+    if (g->nsubs == (int)ARRAY_LEN(g->subs))
+        return g->subs[0].label; /* full: reuse one (the call may then not fit: a bug) */
+    struct sub *s = &g->subs[g->nsubs++];
+    s->kind = kind;
+    s->cap = cap;
+    s->bug = b;
+    s->label = label(g);
+    s->emitted = false;
+    return s->label;
+}
+
+static void sn_call(struct gen *g)
+{
+    int l = label(g);
+    int kind = (int)rbelow(&g->r, 6);
+    if (kind == 5 && !g->pt->h_adjust)
+        kind = 0;
+    switch (kind) {
+    case 0: {
+        /* sum(ptr, len) over a stack buffer, a map value or the packet */
+        int cap = rrange(&g->r, 1, 16);
+        bool nocap = bug(g, "callee loop without a length bound");
+        int buf = (int)rbelow(&g->r, have_pkt(g) ? 3 : 2), size = cap, v = -1, a = 0;
+        if (buf == 1) {
+            int m = pick_value_map(g);
+            size = (int)g->maps[m].vsz;
+            v = emit_lookup(g, m, l);
+            if (v != R3)
+                movr(g, R3, v);
+        } else if (buf == 2) {
+            movr(g, R2, R7);
+            addi(g, R2, cap);
+            jr(g, true, BPF_JGT, R2, R8, l);
+        } else {
+            a = salloc(g, cap);
+            init_area(g, a, cap, true);
+        }
+        int len = cap < size ? cap : size;
+        if (bug(g, "length larger than the buffer"))
+            len = size + rrange(&g->r, 1, 4);
+        if (rpct(&g->r, 30) && len > 0) {
+            gen_scalar(g, R2, l, false);
+            gen_bound(g, R2, len, l, R4);
+        } else {
+            movi(g, R2, len);
+        }
+        if (buf == 1)
+            movr(g, R1, R3);
+        else if (buf == 2)
+            movr(g, R1, R7);
+        else {
+            movr(g, R1, R10);
+            addi(g, R1, -a);
+        }
+        call_local(g, get_sub(g, SUB_SUM, nocap ? 64 : (cap > len ? cap : len), nocap));
+        addr_(g, R9, R0);
+        break;
+    }
+    case 1: {
+        int s = salloc(g, 8);
+        bool b = bug(g, "callee writes past the slot it was given");
+        movr(g, R1, R10);
+        addi(g, R1, -s);
+        movr(g, R2, R9);
+        call_local(g, get_sub(g, SUB_FILL, 0, b));
+        ldx(g, 8, R3, R10, -s);
+        addr_(g, R9, R3);
+        break;
+    }
+    case 2: {
+        int cap = 1 << rrange(&g->r, 0, 5);
+        bool b = bug(g, "callee returns a wider value than assumed");
+        gen_scalar(g, R1, l, true);
+        call_local(g, get_sub(g, SUB_SCALAR, cap, b));
+        int a = salloc(g, cap);
+        init_area(g, a, cap, false);
+        movr(g, R2, R10);
+        addi(g, R2, -a);
+        addr_(g, R2, R0);
+        ldx(g, 1, R3, R2, 0);
+        addr_(g, R9, R3);
+        break;
+    }
+    case 3:
+        if (bug(g, "use of the callee's stack after it returned")) {
+            call_local(g, get_sub(g, SUB_DANGLING, 0, true));
+            ldx(g, 8, R3, R0, 0);
+            addr_(g, R9, R3);
+        } else {
+            call_local(g, get_sub(g, SUB_NESTED, 0, false));
+            addr_(g, R9, R0);
+        }
+        break;
+    case 4: {
+        bool b = bug(g, "callee reads r6 before writing it");
+        gen_scalar(g, R1, l, true);
+        call_local(g, get_sub(g, SUB_R6, 0, b));
+        addr_(g, R9, R0);
+        break;
+    }
+    default:
+        movr(g, R1, R6);
+        call_local(g, get_sub(g, SUB_ADJUST, 0, false));
+        addr_(g, R9, R0);
+        if (bug(g, "stale packet pointers after a call that moved the packet")) {
+            g->pkt_valid = false;
+        } else {
+            ldx(g, 4, R7, R6, g->pt->data_off);
+            ldx(g, 4, R8, R6, g->pt->end_off);
+        }
+        break;
+    }
+    place(g, l);
+}
+
+static void emit_sub(struct gen *g, struct sub *s)
+{
+    place(g, s->label);
+    switch (s->kind) {
+    case SUB_SUM: {
+        int out = label(g), head = label(g);
+        movi(g, R0, 0);
+        if (!s->bug)
+            jc(g, true, BPF_JGT, R2, s->cap, out);
+        movi(g, R3, 0);
+        place(g, head);
+        jr(g, true, BPF_JGE, R3, R2, out);
+        movr(g, R4, R1);
+        addr_(g, R4, R3);
+        ldx(g, 1, R5, R4, 0);
+        addr_(g, R0, R5);
+        addi(g, R3, 1);
+        ja(g, head);
+        place(g, out);
+        ex(g);
+        break;
+    }
+    case SUB_FILL:
+        stx(g, 8, R1, R2, s->bug ? 8 : 0);
+        movi(g, R0, 0);
+        ex(g);
+        break;
+    case SUB_SCALAR:
+        movr(g, R0, R1);
+        alui(g, true, BPF_AND, R0, s->bug ? 2 * s->cap - 1 : s->cap - 1);
+        ex(g);
+        break;
+    case SUB_DANGLING:
+        movr(g, R0, R10);
+        addi(g, R0, -8);
+        st(g, 8, R0, 0, 7);
+        ex(g);
+        break;
+    case SUB_NESTED:
+        st(g, 8, R10, -8, 1);
+        st(g, 8, R10, -16, 2);
+        movr(g, R1, R10);
+        addi(g, R1, -16);
+        movi(g, R2, 16);
+        call_local(g, get_sub(g, SUB_SUM, 16, false));
+        ex(g);
+        break;
+    case SUB_ADJUST:
+        movi(g, R2, 2 * rrange(&g->r, -8, 8));
+        call(g, rpct(&g->r, 70) ? BPF_FUNC_xdp_adjust_head : BPF_FUNC_xdp_adjust_tail);
+        ex(g);
+        break;
+    default: /* SUB_R6 */
+        if (!s->bug)
+            movr(g, R6, R1);
+        call(g, BPF_FUNC_get_prandom_u32);
+        addr_(g, R0, R6);
+        ex(g);
+        break;
+    }
+}
+
+static void sn_ringbuf(struct gen *g)
+{
+    int l = label(g);
+    int rb = g->mrb;
+    int sz = 8 * rrange(&g->r, 1, 8);
+    ld_map(g, R1, rb);
+    movi(g, R2, sz);
+    movi(g, R3, 0);
+    call(g, BPF_FUNC_ringbuf_reserve);
+    if (!bug(g, "ring-buffer record used without a NULL check"))
+        jc(g, true, BPF_JEQ, R0, 0, l);
+    int s = salloc(g, 8);
+    stx(g, 8, R10, R0, -s);
+    int n = rrange(&g->r, 1, 3);
+    for (int i = 0; i < n; i++) {
+        int o = 8 * (int)rbelow(&g->r, (uint32_t)(sz / 8));
+        if (bug(g, "ring-buffer record access out of bounds"))
+            o = sz - 4;
+        stx(g, 8, R0, R9, o);
+    }
+    if (rpct(&g->r, 30)) {
+        ldx(g, 4, R3, R0, 0);
+        addr_(g, R9, R3);
+    }
+    movr(g, R1, R0);
+    movi(g, R2, 0);
+    if (bug(g, "ring-buffer record leaked")) {
+        place(g, l);
+        return;
+    }
+    if (bug(g, "ring-buffer submit of an offset pointer"))
+        addi(g, R1, 8);
+    else if (bug(g, "ring-buffer submit of a pointer with a variable offset")) {
+        movr(g, R4, R9);
+        alui(g, true, BPF_AND, R4, 8);
+        addr_(g, R1, R4);
+    }
+    if (rpct(&g->r, 30)) {
+        int d = label(g), e = label(g);
+        jc(g, true, BPF_JEQ, R9, 0, d);
+        call(g, BPF_FUNC_ringbuf_submit);
+        ja(g, e);
+        place(g, d);
+        call(g, BPF_FUNC_ringbuf_discard);
+        place(g, e);
+    } else {
+        call(g, rpct(&g->r, 70) ? BPF_FUNC_ringbuf_submit : BPF_FUNC_ringbuf_discard);
+    }
+    if (bug(g, "ring-buffer record submitted twice")) {
+        ldx(g, 8, R1, R10, -s);
+        movi(g, R2, 0);
+        call(g, BPF_FUNC_ringbuf_submit);
+    } else if (bug(g, "ring-buffer record written after submit")) {
+        ldx(g, 8, R3, R10, -s);
+        st(g, 4, R3, 0, 1);
+    }
+    place(g, l);
+}
+
+/* A pointer (into r1 ... r5 as DST) to SIZE readable bytes, and what that memory is: a stack area,
+ * a map value or the packet. Clobbers r0-r5 (except none after it is set). */
+static void mem_arg(struct gen *g, int dst, int size, int l, bool out)
+{
+    int kind = (int)rbelow(&g->r, have_pkt(g) && !out ? 3 : 2);
+    if (kind == 1) {
+        int m = pick_value_map(g);
+        if ((int)g->maps[m].vsz < size || (out && map_ro(g, m)))
+            kind = 0;
+        else {
+            int v = emit_lookup(g, m, l);
+            if (v != dst)
+                movr(g, dst, v);
+            return;
+        }
+    }
+    if (kind == 2) {
+        movr(g, dst, R7);
+        addi(g, dst, size);
+        jr(g, true, BPF_JGT, dst, R8, l);
+        movr(g, dst, R7);
+        return;
+    }
+    int a = salloc(g, size);
+    if (!out)
+        init_area(g, a, size, true);
+    movr(g, dst, R10);
+    addi(g, dst, -a);
+}
+
+static void sn_rb_output(struct gen *g)
+{
+    int l = label(g);
+    int size = rrange(&g->r, 1, 48);
+    mem_arg(g, R2, size, l, false);
+    if (R2 != R5)
+        movr(g, R5, R2);
+    int len = size;
+    if (bug(g, "helper reads past the buffer"))
+        len = size + rrange(&g->r, 1, 8);
+    if (rpct(&g->r, 40)) {
+        gen_scalar(g, R3, l, false);
+        gen_bound(g, R3, len, l, R4);
+    } else {
+        movi(g, R3, len);
+    }
+    ld_map(g, R1, g->mrb);
+    movr(g, R2, R5);
+    movi(g, R4, 0);
+    call(g, BPF_FUNC_ringbuf_output);
+    addr_(g, R9, R0);
+    place(g, l);
+}
+
+static void sn_rodata(struct gen *g)
+{
+    int l = label(g);
+    const struct mdesc *md = &g->maps[g->mro];
+    int o = 4 * (int)rbelow(&g->r, md->vsz / 4);
+    uint32_t kv;
+    memcpy(&kv, md->init + o, 4);
+    ld_mapval(g, R2, g->mro, 0);
+    ldx(g, 4, R3, R2, o);
+    if (bug(g, "store into .rodata"))
+        st(g, 4, R2, o, 1);
+    /* the constant bounds an index */
+    gen_scalar(g, R4, l, false);
+    jr(g, true, BPF_JGT, R4, R3, l);
+    int area = (int)kv + 1;
+    if (bug(g, "area one byte smaller than the .rodata bound"))
+        area--;
+    if (area < 1)
+        area = 1;
+    int a = salloc(g, area);
+    init_area(g, a, area, false);
+    movr(g, R2, R10);
+    addi(g, R2, -a);
+    addr_(g, R2, R4);
+    ldx(g, 1, R5, R2, 0);
+    addr_(g, R9, R5);
+    place(g, l);
+}
+
+static void sn_bss(struct gen *g)
+{
+    int l = label(g);
+    const struct mdesc *md = &g->maps[g->mbss];
+    int vsz = (int)md->vsz;
+    int base = 8 * (int)rbelow(&g->r, (uint32_t)(vsz / 8));
+    int sz = rsize(g, vsz - base);
+    int o = rrange(&g->r, 0, vsz - base - sz);
+    if (bug(g, ".bss access out of bounds"))
+        o = vsz - base - sz + rrange(&g->r, 1, sz);
+    ld_mapval(g, R2, g->mbss, base);
+    if (rpct(&g->r, 50)) {
+        stx(g, sz, R2, R9, o);
+    } else {
+        ldx(g, sz, R3, R2, o);
+        addr_(g, R9, R3);
+    }
+    if (rpct(&g->r, 40)) {
+        gen_scalar(g, R4, l, false);
+        gen_bound(g, R4, vsz - 1, l, R5);
+        ld_mapval(g, R2, g->mbss, 0);
+        addr_(g, R2, R4);
+        ldx(g, 1, R3, R2, 0);
+        addr_(g, R9, R3);
+    }
+    place(g, l);
+}
+
+/* A helper that moves the packet (xdp_adjust_head/tail, skb_pull_data): pointers into it die. */
+static void sn_chg(struct gen *g)
+{
+    int id, delta;
+    if (g->pt->h_adjust) {
+        id = rpct(&g->r, 60) ? BPF_FUNC_xdp_adjust_head : BPF_FUNC_xdp_adjust_tail;
+        delta = 2 * rrange(&g->r, -12, 12);
+    } else {
+        id = BPF_FUNC_skb_pull_data;
+        delta = rrange(&g->r, 0, 64);
+    }
+    int s = salloc(g, 8);
+    bool spill = have_pkt(g) && rpct(&g->r, 30);
+    if (spill)
+        stx(g, 8, R10, R7, -s);
+    movr(g, R1, R6);
+    movi(g, R2, delta);
+    call(g, id);
+    addr_(g, R9, R0);
+    if (spill && bug(g, "packet pointer spilled across a helper that moved the packet")) {
+        ldx(g, 8, R7, R10, -s);
+        return;
+    }
+    if (bug(g, "stale packet pointers after a helper moved the packet"))
+        return;
+    if (bug(g, "stale data_end after a helper moved the packet")) {
+        ldx(g, 4, R7, R6, g->pt->data_off);
+        return;
+    }
+    ldx(g, 4, R7, R6, g->pt->data_off);
+    ldx(g, 4, R8, R6, g->pt->end_off);
+    g->pkt_valid = true;
+}
+
+/* A helper that writes LEN bytes into a buffer (skb/xdp_load_bytes, probe_read_kernel), then
+ * reads of the buffer. */
+static void sn_load(struct gen *g)
+{
+    int l = label(g);
+    int which = (int)rbelow(&g->r, 2);
+    if (which == 0 && !g->pt->h_skb_load && !g->pt->h_xdp_load)
+        which = 1;
+    int cap = 8 * rrange(&g->r, 1, 4);
+    bool var = rpct(&g->r, 40);
+    int a = 0;
+    bool m = rpct(&g->r, 25);
+    if (m)
+        mem_arg(g, R3, cap, l, true);
+    else
+        a = salloc(g, cap);
+    if (m && R3 != R5)
+        movr(g, R5, R3);
+    int len = rrange(&g->r, 1, cap);
+    if (bug(g, "helper writes past the buffer"))
+        len = cap + rrange(&g->r, 1, 8);
+    if (var) {
+        gen_scalar(g, R4, l, false);
+        if (which == 0) {
+            gen_bound(g, R4, len - 1, l, R2);
+            addi(g, R4, 1); /* the size must not be 0 */
+        } else {
+            gen_bound(g, R4, len, l, R2);
+        }
+    } else {
+        movi(g, R4, len);
+    }
+    if (which == 0) {
+        movr(g, R1, R6);
+        movi(g, R2, rrange(&g->r, 0, 40));
+        if (m)
+            movr(g, R3, R5);
+        else {
+            movr(g, R3, R10);
+            addi(g, R3, -a);
+        }
+        call(g, g->pt->h_skb_load ? BPF_FUNC_skb_load_bytes : BPF_FUNC_xdp_load_bytes);
+    } else {
+        if (m)
+            movr(g, R1, R5);
+        else {
+            movr(g, R1, R10);
+            addi(g, R1, -a);
+        }
+        movr(g, R2, R4);
+        movr(g, R3, R9);
+        call(g, BPF_FUNC_probe_read_kernel);
+    }
+    addr_(g, R9, R0);
+    if (!m) {
+        int o = 0, sz = 1;
+        if (var ? bug(g, "read of helper output beyond a variable length") : rpct(&g->r, 50)) {
+            sz = rsize(g, cap);
+            o = var ? cap - sz : rrange(&g->r, 0, len > cap ? cap - sz : (len >= sz ? len - sz : 0));
+            if (!var && len < sz)
+                sz = 1;
+        }
+        if (!var && o + sz > len && !(len > cap))
+            o = 0, sz = 1;
+        ldx(g, sz, R3, R10, -a + o);
+        addr_(g, R9, R3);
+    }
+    place(g, l);
+}
+
+static void sn_csum(struct gen *g)
+{
+    int l = label(g);
+    int size = 4 * rrange(&g->r, 1, 8);
+    mem_arg(g, R1, size, l, false);
+    movr(g, R5, R1);
+    int len = size;
+    if (bug(g, "checksum over more than the buffer"))
+        len = size + 4;
+    if (rpct(&g->r, 40)) {
+        gen_scalar(g, R2, l, false);
+        alui(g, true, BPF_AND, R2, 0x3c);
+        gen_bound(g, R2, len, l, R3);
+    } else {
+        movi(g, R2, len);
+    }
+    movr(g, R1, R5);
+    movi(g, R3, 0);
+    movi(g, R4, 0);
+    movr(g, R5, R9);
+    call(g, BPF_FUNC_csum_diff);
+    addr_(g, R9, R0);
+    place(g, l);
+}
+
+enum {
+    S_CTX,
+    S_PKT,
+    S_PKTVAR,
+    S_META,
+    S_MAP,
+    S_UPDATE,
+    S_STACK,
+    S_ALU,
+    S_LOOP,
+    S_CALL,
+    S_RB,
+    S_RBOUT,
+    S_RODATA,
+    S_BSS,
+    S_CHG,
+    S_LOAD,
+    S_CSUM,
+    S_COUNT
+};
+static const char *const sn_names[S_COUNT] = {
+    "ctx",  "pkt",   "pkt_var", "meta",   "map", "update", "stack", "alu",  "loop",
+    "call", "ringbuf", "rb_output", "rodata", "bss", "chg_pkt", "load_bytes", "csum"};
+static const int sn_weight[S_COUNT] = {8, 12, 8, 2, 12, 5, 10, 10, 6, 8, 5, 3, 3, 3, 4, 4, 3};
+
+static bool sn_ok(const struct gen *g, int s)
+{
+    const struct ptdesc *pt = g->pt;
+    switch (s) {
+    case S_PKT:
+    case S_PKTVAR: return have_pkt(g);
+    case S_META: return have_pkt(g) && pt->meta;
+    case S_MAP:
+    case S_UPDATE: return g->mh >= 0 || g->ma >= 0;
+    case S_LOOP: return g->loops < 2;
+    case S_RB:
+    case S_RBOUT: return g->mrb >= 0;
+    case S_RODATA: return g->mro >= 0;
+    case S_BSS: return g->mbss >= 0;
+    case S_CHG: return (pt->h_adjust || pt->h_pull) && g->pkt_valid;
+    case S_CSUM: return pt->h_csum;
+    default: return true;
+    }
+}
+
+struct gprog {
+    const struct ptdesc *pt;
+    struct bpfrt_insn *insns;
+    size_t n;
+    struct mdesc maps[MAXMAPS];
+    int nmaps;
+    int nbugs;
+    char bugs[400];
+    uint32_t snippets; /* bit per snippet kind used */
+    uint64_t seed;
+};
+
+static void add_map(struct gen *g, int *idx, uint32_t type, uint32_t ksz, uint32_t vsz,
+                    uint32_t max, uint32_t flags, bool global, const char *name)
+{
+    struct mdesc *m = &g->maps[g->nmaps];
+    memset(m, 0, sizeof(*m));
+    m->type = type;
+    m->ksz = ksz;
+    m->vsz = vsz;
+    m->max = max;
+    m->flags = flags;
+    m->global = global;
+    snprintf(m->name, sizeof(m->name), "%s", name);
+    *idx = g->nmaps++;
+}
+
+static uint32_t rand_vsz(struct rng *r)
+{
+    static const uint32_t common[] = {4, 8, 12, 16, 20, 24, 32, 40, 48, 64};
+    if (rpct(r, 20))
+        return (uint32_t)rrange(r, 4, 64);
+    return common[rbelow(r, ARRAY_LEN(common))];
+}
+
+/* Writes a program from SEED. FORCE_BUGS: percent chance per mistake (-1: random per program). */
+static int gen_program(uint64_t seed, int force_bugs, int type_sel, struct gprog *out)
+{
+    struct gen *g = calloc(1, sizeof(*g));
+    if (!g)
+        return -1;
+    g->r.s = seed;
+    int tw = (int)rbelow(&g->r, 100);
+    int ti = tw < 45 ? 0 : tw < 70 ? 1 : tw < 85 ? 2 : 3;
+    if (type_sel >= 0)
+        ti = type_sel;
+    g->pt = &ptypes[ti];
+    g->mh = g->ma = g->mrb = g->mro = g->mbss = -1;
+    if (rpct(&g->r, 85))
+        add_map(g, &g->mh, BPF_MAP_TYPE_HASH, rpct(&g->r, 60) ? 4 : 8, rand_vsz(&g->r),
+                (uint32_t)rrange(&g->r, 2, MAXE), 0, false, "hmap");
+    if (rpct(&g->r, 70) || g->mh < 0)
+        add_map(g, &g->ma, BPF_MAP_TYPE_ARRAY, 4, rand_vsz(&g->r), (uint32_t)rrange(&g->r, 1, 4),
+                0, false, "amap");
+    if (rpct(&g->r, 50))
+        add_map(g, &g->mrb, BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, false, "rb");
+    if (rpct(&g->r, 35)) {
+        add_map(g, &g->mro, BPF_MAP_TYPE_ARRAY, 4, 4 * (uint32_t)rrange(&g->r, 2, 8), 1,
+                BPF_F_RDONLY_PROG, true, "prog.rodata");
+        for (uint32_t i = 0; i < g->maps[g->mro].vsz; i += 4) {
+            uint32_t v = (uint32_t)rrange(&g->r, 0, 48);
+            memcpy(g->maps[g->mro].init + i, &v, 4);
+        }
+    }
+    if (rpct(&g->r, 35))
+        add_map(g, &g->mbss, BPF_MAP_TYPE_ARRAY, 4, 8 * (uint32_t)rrange(&g->r, 1, 8), 1, 0, true,
+                "prog.bss");
+    g->bug_pct = force_bugs >= 0 ? force_bugs : rpct(&g->r, 30) ? 0 : rrange(&g->r, 3, 25);
+    int nsn = rrange(&g->r, 1, 6);
+    bool calls = rpct(&g->r, 40);
+    g->stack_limit = calls ? 320 : 512;
+    g->pkt_valid = g->pt->pkt;
+
+    uint32_t used = 0;
+    movr(g, R6, R1);
+    if (g->pt->pkt) {
+        ldx(g, 4, R7, R6, g->pt->data_off);
+        ldx(g, 4, R8, R6, g->pt->end_off);
+    }
+    if (!bug(g, "accumulator r9 never initialised"))
+        movi(g, R9, rrange(&g->r, 0, 3));
+    for (int i = 0; i < nsn; i++) {
+        int total = 0, s = 0;
+        for (int k = 0; k < S_COUNT; k++)
+            if (sn_ok(g, k) && (k != S_CALL || calls))
+                total += sn_weight[k];
+        int pick = (int)rbelow(&g->r, (uint32_t)total);
+        for (s = 0; s < S_COUNT; s++) {
+            if (!sn_ok(g, s) || (s == S_CALL && !calls))
+                continue;
+            if (pick < sn_weight[s])
+                break;
+            pick -= sn_weight[s];
+        }
+        used |= 1u << s;
+        switch (s) {
+        case S_CTX: sn_ctx(g); break;
+        case S_PKT: sn_pkt_const(g); break;
+        case S_PKTVAR: sn_pkt_var(g); break;
+        case S_META: sn_meta(g); break;
+        case S_MAP: sn_map(g); break;
+        case S_UPDATE: sn_update(g); break;
+        case S_STACK: sn_stack(g); break;
+        case S_ALU: sn_alu(g); break;
+        case S_LOOP: sn_loop(g); break;
+        case S_CALL: sn_call(g); break;
+        case S_RB: sn_ringbuf(g); break;
+        case S_RBOUT: sn_rb_output(g); break;
+        case S_RODATA: sn_rodata(g); break;
+        case S_BSS: sn_bss(g); break;
+        case S_CHG: sn_chg(g); break;
+        case S_LOAD: sn_load(g); break;
+        default: sn_csum(g); break;
+        }
+    }
+    /* the return value */
+    if (g->pt->ret_checked) {
+        movr(g, R0, R9);
+        alui(g, true, BPF_AND, R0, bug(g, "return value outside the allowed range") ? 3 : 1);
+    } else if (!bug(g, "r0 not set at exit")) {
+        if (rpct(&g->r, 50)) {
+            movr(g, R0, R9);
+            if (g->pt->type == BPF_PROG_TYPE_XDP)
+                alui(g, true, BPF_AND, R0, 3);
+        } else {
+            movi(g, R0, 2);
+        }
+    }
+    ex(g);
+    /* subprograms (they may register more) */
+    g->sp = 0;
+    for (int i = 0; i < g->nsubs; i++)
+        if (!g->subs[i].emitted) {
+            g->subs[i].emitted = true;
+            emit_sub(g, &g->subs[i]);
+        }
+
+    memset(out, 0, sizeof(*out));
+    out->pt = g->pt;
+    out->seed = seed;
+    out->nmaps = g->nmaps;
+    memcpy(out->maps, g->maps, sizeof(g->maps));
+    out->nbugs = g->nbugs;
+    snprintf(out->bugs, sizeof(out->bugs), "%s", g->bugs);
+    out->snippets = used;
+    int rc = p_link(&g->p, &out->insns, &out->n);
+    p_free(&g->p);
+    free(g);
+    return rc;
+}
