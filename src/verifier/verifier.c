@@ -104,7 +104,9 @@ static int setup_cfg(struct venv *env)
     env->visited = calloc(n + 1, 1);
     env->kept = calloc(n + 1, sizeof(struct kept *));
     env->cb_entry = calloc(n + 1, 1);
-    if (!env->prune || !env->live_in || !env->visited || !env->kept || !env->cb_entry)
+    env->leader = calloc(n + 1, 1);
+    if (!env->prune || !env->live_in || !env->visited || !env->kept || !env->cb_entry ||
+        !env->leader)
         return -ENOMEM;
     for (size_t pc = 0; pc < n; pc++) {
         const struct bpfrt_decoded *d = &env->dec[pc];
@@ -113,21 +115,27 @@ static int setup_cfg(struct venv *env)
         enum bpfrt_shape sh = bpfrt_form_info(d->form)->shape;
         int32_t succ[2];
         int ns = successors(env, (int32_t)pc, succ);
+        /* block leaders (for the picture): whatever a jump or call leads to */
         if (sh == BPFRT_SHAPE_JA || sh == BPFRT_SHAPE_JA32 || sh == BPFRT_SHAPE_JMP_K ||
             sh == BPFRT_SHAPE_JMP_X)
             for (int i = 0; i < ns; i++)
-                env->prune[succ[i]] = 1;
+                env->leader[succ[i]] = 1;
         if (d->form == BPFRT_FORM_CALL_LOCAL) {
             env->prune[pc + 1 + (size_t)d->imm] = 1;
-            env->prune[pc + 1] = 1;
+            env->leader[pc + 1 + (size_t)d->imm] = env->leader[pc + 1] = 1;
         }
         if (d->form == BPFRT_FORM_LDDW_CODE_ADDR) {
             env->prune[pc + 1 + (size_t)d->imm] = 1;
+            env->leader[pc + 1 + (size_t)d->imm] = 1;
             env->cb_entry[pc + 1 + (size_t)d->imm] = 1;
         }
         if (d->form == BPFRT_FORM_CALL)
-            env->prune[pc + 1] = 1;
+            env->leader[pc + 1] = 1;
     }
+    /* pruning points: the block leaders (measured on the corpus: checking states where paths
+     * meet prunes more than checking them at the jumps, as Linux does) */
+    for (size_t pc = 0; pc < n; pc++)
+        env->prune[pc] |= env->leader[pc];
     /* liveness: registers read before written on some path from each instruction (within its
      * function; a call reads r1-r5 and writes r0-r5, an exit reads r0) */
     uint16_t *use = malloc(n * sizeof(uint16_t)), *def = malloc(n * sizeof(uint16_t));
@@ -422,7 +430,7 @@ static char *make_dot(struct venv *env, const char *title)
             bool ends = sh == BPFRT_SHAPE_EXIT || sh == BPFRT_SHAPE_JA || sh == BPFRT_SHAPE_JA32 ||
                         sh == BPFRT_SHAPE_JMP_K || sh == BPFRT_SHAPE_JMP_X;
             pc = next;
-            if (ends || pc >= env->n || env->prune[pc])
+            if (ends || pc >= env->n || env->leader[pc])
                 break;
             ns = 1;
             succ[0] = (int32_t)pc;
@@ -436,6 +444,26 @@ static char *make_dot(struct venv *env, const char *title)
     EMIT("}\n");
 #undef EMIT
     return out;
+}
+
+/* A cheap summary of a state at PC for pruning: the kinds of its live registers. Two states
+ * whose keys differ cannot cover each other, unless the old one has an uninitialised live
+ * register (WILD), which covers anything. */
+static uint32_t state_key(const struct venv *env, const struct vstate *s, int32_t pc, bool *wild)
+{
+    const struct vframe *f = s->frames[s->nframes - 1];
+    uint32_t key = (uint32_t)s->nframes * 0x9e3779b1u;
+    uint16_t live = env->live_in[pc];
+    *wild = false;
+    for (int r = 0; r < 10; r++) {
+        if (!(live & (1u << r)))
+            continue;
+        const struct vreg *v = &f->regs[r];
+        if (v->type == V_NOT_INIT)
+            *wild = true;
+        key = (key ^ (uint32_t)(v->type * 2 + v->maybe_null)) * 0x01000193u;
+    }
+    return key;
 }
 
 /* --- stack liveness --- */
@@ -607,7 +635,8 @@ static int explore(struct venv *env, struct vstate *init)
         bool path_done = false;
         if (env->prune[pc]) {
             struct kept **kp = &env->kept[pc];
-            bool in_loop = false;
+            bool in_loop = false, cur_wild;
+            uint32_t cur_key = state_key(env, st, pc, &cur_wild);
             /* inside a callback, iterations are bounded by the helper: a state covered by one
              * still being explored is done (the fixpoint of the callback's iterations) */
             bool in_cb = env->cb_entry[pc];
@@ -616,7 +645,8 @@ static int explore(struct venv *env, struct vstate *init)
             while (*kp) {
                 struct kept *k = *kp;
                 if (k->branches == 0 || in_cb) {
-                    if (vstate_covers(env, k->st, st, pc, k->live_all ? NULL : k->live)) {
+                    if ((k->key == cur_key || k->wild) &&
+                        vstate_covers(env, k->st, st, pc, k->live_all ? NULL : k->live)) {
                         k->hits++;
                         path_done = true;
                         inherit_precision(env, st, last, k->st);
@@ -670,6 +700,8 @@ static int explore(struct venv *env, struct vstate *init)
                 nk->st = copy;
                 nk->parent = last;
                 nk->branches = 1;
+                nk->key = cur_key;
+                nk->wild = cur_wild;
                 for (int fi = 0; fi < st->nframes; fi++) {
                     nk->written_in[fi] = st->frames[fi]->written;
                     st->frames[fi]->written = 0;
@@ -683,7 +715,7 @@ static int explore(struct venv *env, struct vstate *init)
         }
         if (!path_done) {
             env->visited[pc] = 1;
-            if (env->blocks && (pc == 0 || env->prune[pc]))
+            if (env->blocks && (pc == 0 || env->leader[pc]))
                 block_visit(&env->blocks[pc], st);
             if (++env->processed > limit) {
                 verr(env, pc,
@@ -871,6 +903,7 @@ static void free_env(struct venv *env)
     free(env->live_in);
     free(env->visited);
     free(env->cb_entry);
+    free(env->leader);
     free(env->dec);
 }
 

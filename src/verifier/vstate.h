@@ -115,6 +115,8 @@ struct kept {
     uint32_t hits, misses;
     struct kept *parent; /* the state kept before it on its path */
     uint32_t branches;   /* paths through it still being explored (0: proven safe) */
+    uint32_t key;        /* state_key(): kinds of the live registers */
+    bool wild;
     /* stack liveness: slots (per frame) some path from here reads before writing them; only
      * those are compared when pruning against this state */
     uint64_t live[MAX_FRAMES];
@@ -150,6 +152,7 @@ struct venv {
     uint8_t *prune;    /* 1: keep states here (jump targets, after calls) */
     uint16_t *live_in; /* registers read before written from here on (bit per register) */
     uint8_t *visited;
+    uint8_t *leader;   /* 1: a basic block starts here */
     uint8_t *cb_entry; /* 1: entry of a callback (pruning against its own iterations) */
     struct kept **kept;
     uint32_t next_id;

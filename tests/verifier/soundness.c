@@ -2077,3 +2077,901 @@ static int gen_program(uint64_t seed, int force_bugs, int type_sel, struct gprog
     free(g);
     return rc;
 }
+
+/* ====================================================================== the world ========= */
+
+#define PAGE 4096
+#define PKT_BUF PAGE /* one page per packet buffer */
+#define HEADROOM 256
+#define NREC 8 /* ring-buffer records: one page each */
+#define STACK_SPAN (BPFRT_STACK_SIZE * BPFRT_MAX_CALL_DEPTH)
+#define H_SETUP 1000 /* the harness's own helper, called by the prologue */
+
+struct wmap {
+    const struct mdesc *d;
+    uint8_t *vals; /* max entries of vsz bytes, each granted as its own region */
+    uint8_t keys[MAXE][8];
+    bool present[MAXE];
+    bool granted[MAXE];
+};
+
+struct world {
+    int which; /* 0 or 1 */
+    const struct gprog *gp;
+    uint8_t *pk[2]; /* packet buffers below 4 GiB; one active, the other inaccessible */
+    int active;
+    uint8_t *data, *data_end, *meta;
+    uint8_t *ctx;
+    struct wmap maps[MAXMAPS];
+    uint8_t *recs;
+    int rstate[NREC]; /* 0 free, 1 reserved, 2 submitted, 3 discarded */
+    uint32_t rsize[NREC];
+    uint64_t stack_top;
+    struct rng hr; /* helper results */
+    uint64_t trace, out;
+    bool failed;
+    char fail[480];
+    uint8_t poison;
+    uint64_t ktime;
+    sigjmp_buf jb;
+    volatile sig_atomic_t in_run;
+    uintptr_t segv_addr;
+};
+
+static _Thread_local struct world *cur_w;
+
+#define FNV_BASIS 0xcbf29ce484222325ull
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t fnv64(uint64_t h, uint64_t v)
+{
+    return fnv(h, &v, sizeof(v));
+}
+
+static void w_failf(struct world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void w_failf(struct world *w, const char *fmt, ...)
+{
+    if (w->failed)
+        return;
+    w->failed = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->fail, sizeof(w->fail), fmt, ap);
+    va_end(ap);
+}
+
+static void *map_low(size_t len)
+{
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+#ifdef MAP_32BIT
+    flags |= MAP_32BIT;
+#endif
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+    if (p == MAP_FAILED || (uintptr_t)p + len > 0xffffffffull) {
+        /* no MAP_32BIT: ask for low addresses one by one */
+        for (uintptr_t hint = 0x10000000; hint < 0xf0000000; hint += 0x100000) {
+#ifdef MAP_FIXED_NOREPLACE
+            p = mmap((void *)hint, len, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+#else
+            p = mmap((void *)hint, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#endif
+            if (p != MAP_FAILED && (uintptr_t)p + len <= 0xffffffffull)
+                return p;
+            if (p != MAP_FAILED)
+                munmap(p, len);
+        }
+        fprintf(stderr, "cannot map packet buffers below 4 GiB\n");
+        exit(2);
+    }
+    return p;
+}
+
+static void world_init(struct world *w, int which)
+{
+    memset(w, 0, sizeof(*w));
+    w->which = which;
+    w->pk[0] = map_low(PKT_BUF);
+    w->pk[1] = map_low(PKT_BUF);
+    w->ctx = aligned_alloc(64, 256);
+    w->recs = mmap(NULL, NREC * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!w->ctx || w->recs == MAP_FAILED) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    w->poison = which ? 0xa5 : 0x5a;
+}
+
+/* Map storage for program GP. */
+static void world_bind(struct world *w, const struct gprog *gp)
+{
+    w->gp = gp;
+    for (int i = 0; i < gp->nmaps; i++) {
+        struct wmap *m = &w->maps[i];
+        memset(m, 0, sizeof(*m));
+        m->d = &gp->maps[i];
+        if (m->d->type != BPF_MAP_TYPE_RINGBUF)
+            m->vals = calloc(m->d->max, m->d->vsz);
+    }
+}
+
+static void world_unbind(struct world *w)
+{
+    for (int i = 0; w->gp && i < w->gp->nmaps; i++) {
+        free(w->maps[i].vals);
+        w->maps[i].vals = NULL;
+    }
+    w->gp = NULL;
+}
+
+static void set_u32(uint8_t *p, int off, uint32_t v)
+{
+    memcpy(p + off, &v, 4);
+}
+
+static void ctx_set_ptrs(struct world *w)
+{
+    const struct ptdesc *pt = w->gp->pt;
+    if (!pt->pkt)
+        return;
+    set_u32(w->ctx, pt->data_off, (uint32_t)(uintptr_t)w->data);
+    set_u32(w->ctx, pt->end_off, (uint32_t)(uintptr_t)w->data_end);
+    if (pt->meta_off >= 0)
+        set_u32(w->ctx, pt->meta_off, (uint32_t)(uintptr_t)w->meta);
+}
+
+/* Everything the program sees, from the input SEED (the same in both worlds). */
+static void world_reset(struct world *w, uint64_t seed)
+{
+    const struct gprog *gp = w->gp;
+    const struct ptdesc *pt = gp->pt;
+    struct rng r = {seed};
+    mprotect(w->pk[0], PKT_BUF, PROT_READ | PROT_WRITE);
+    mprotect(w->pk[1], PKT_BUF, PROT_READ | PROT_WRITE);
+    mprotect(w->recs, NREC * PAGE, PROT_READ | PROT_WRITE);
+    memset(w->pk[0], w->poison, PKT_BUF);
+    memset(w->pk[1], w->poison, PKT_BUF);
+    w->active = 0;
+    int len, sel = (int)rbelow(&r, 100);
+    len = sel < 8 ? 0 : sel < 45 ? rrange(&r, 1, 80) : sel < 70 ? rrange(&r, 14, 200)
+                                                     : rrange(&r, 0, 1500);
+    int metalen = pt->meta && rpct(&r, 30) ? 4 << rbelow(&r, 4) : 0;
+    w->data = w->pk[0] + HEADROOM;
+    w->data_end = w->data + len;
+    w->meta = w->data - metalen;
+    int fill = (int)rbelow(&r, 10);
+    for (uint8_t *p = w->meta; p < w->data_end; p++)
+        *p = fill == 0 ? 0 : fill == 1 ? 0xff : (uint8_t)rnext(&r);
+    mprotect(w->pk[1], PKT_BUF, PROT_NONE);
+    memset(w->ctx, 0, 256);
+    for (int o = 0; o < 256; o += 8) {
+        uint64_t v = rvalue(&r);
+        memcpy(w->ctx + o, &v, 8);
+    }
+    if (pt->type == BPF_PROG_TYPE_SCHED_CLS || pt->type == BPF_PROG_TYPE_CGROUP_SKB) {
+        set_u32(w->ctx, SKB(len), (uint32_t)len);
+        memset(w->ctx + offsetof(struct __sk_buff, flow_keys), 0, 8);
+        memset(w->ctx + offsetof(struct __sk_buff, sk), 0, 8);
+    }
+    ctx_set_ptrs(w);
+    for (int i = 0; i < gp->nmaps; i++) {
+        struct wmap *m = &w->maps[i];
+        memset(m->granted, 0, sizeof(m->granted));
+        memset(m->present, 0, sizeof(m->present));
+        if (!m->vals)
+            continue;
+        const struct mdesc *d = m->d;
+        if (d->flags & BPF_F_RDONLY_PROG) {
+            memcpy(m->vals, d->init, d->vsz);
+            continue;
+        }
+        int vf = (int)rbelow(&r, 5);
+        for (uint32_t b = 0; b < d->max * d->vsz; b++)
+            m->vals[b] = vf == 0 ? 0 : (uint8_t)(vf == 1 ? rbelow(&r, 40) : rnext(&r));
+        if (d->type == BPF_MAP_TYPE_HASH) {
+            for (uint32_t e = 0; e < d->max; e++) {
+                memset(m->keys[e], 0, 8);
+                uint32_t k = (uint32_t)(e + rbelow(&r, 3)) % 8;
+                memcpy(m->keys[e], &k, 4);
+                bool dup = false;
+                for (uint32_t e2 = 0; e2 < e; e2++)
+                    dup |= m->present[e2] && memcmp(m->keys[e2], m->keys[e], 8) == 0;
+                m->present[e] = !dup && rpct(&r, 50);
+            }
+        }
+    }
+    for (int i = 0; i < NREC; i++)
+        w->rstate[i] = 0;
+    w->hr.s = mix64(seed, 77);
+    w->trace = w->out = FNV_BASIS;
+    w->failed = false;
+    w->fail[0] = '\0';
+    w->stack_top = 0;
+    w->ktime = 1000000;
+    w->segv_addr = 0;
+}
+
+static bool in_pages(uintptr_t a, const uint8_t *base, size_t len)
+{
+    return a >= (uintptr_t)base && a < (uintptr_t)base + len;
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    struct world *w = cur_w;
+    uintptr_t a = (uintptr_t)si->si_addr;
+    if (w && w->in_run &&
+        (in_pages(a, w->pk[0], PKT_BUF) || in_pages(a, w->pk[1], PKT_BUF) ||
+         in_pages(a, w->recs, NREC * PAGE))) {
+        w->segv_addr = a;
+        siglongjmp(w->jb, 1);
+    }
+    signal(sig, SIG_DFL); /* a real crash: let it happen */
+}
+
+/* ---- helpers: every pointer argument is checked against what the program may access ---- */
+
+enum { LOC_NONE, LOC_STACK, LOC_PKT, LOC_MAP, LOC_REC };
+
+/* Checks [ADDR, ADDR+LEN) and hashes where it is (world-independent) and, for reads, its bytes
+ * into the helper trace. */
+static bool w_mem(struct world *w, const char *helper, const char *what, uint64_t addr,
+                  uint64_t len, bool write)
+{
+    if (len == 0)
+        return true;
+    uint64_t end = addr + len;
+    int kind = LOC_NONE;
+    uint64_t where = 0;
+    const struct gprog *gp = w->gp;
+    if (end < addr)
+        goto bad;
+    if (w->stack_top && addr >= w->stack_top - STACK_SPAN && end <= w->stack_top) {
+        kind = LOC_STACK;
+        where = w->stack_top - addr;
+    } else if (gp->pt->pkt && addr >= (uintptr_t)w->meta && end <= (uintptr_t)w->data_end) {
+        if (write && !gp->pt->pkt_write)
+            goto bad;
+        kind = LOC_PKT;
+        where = addr - (uintptr_t)w->meta;
+    } else {
+        for (int i = 0; i < gp->nmaps && !kind; i++) {
+            struct wmap *m = &w->maps[i];
+            if (!m->vals)
+                continue;
+            for (uint32_t e = 0; e < m->d->max; e++) {
+                uint64_t b = (uintptr_t)(m->vals + (size_t)e * m->d->vsz);
+                if (addr >= b && end <= b + m->d->vsz) {
+                    if (write && (m->d->flags & BPF_F_RDONLY_PROG))
+                        goto bad;
+                    kind = LOC_MAP;
+                    where = ((uint64_t)i << 32) | (e << 16) | (addr - b);
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < NREC && !kind; i++) {
+            uint64_t b = (uintptr_t)(w->recs + (size_t)i * PAGE);
+            if (w->rstate[i] == 1 && addr >= b && end <= b + w->rsize[i]) {
+                kind = LOC_REC;
+                where = ((uint64_t)i << 32) | (addr - b);
+            }
+        }
+    }
+    if (!kind)
+        goto bad;
+    w->trace = fnv64(fnv64(w->trace, (uint64_t)kind), where);
+    w->trace = fnv64(w->trace, len);
+    if (!write)
+        w->trace = fnv(w->trace, (const void *)(uintptr_t)addr, (size_t)len);
+    return true;
+bad:
+    w_failf(w, "%s: %s [0x%llx, +%llu) is not memory the program may %s", helper, what,
+            (unsigned long long)addr, (unsigned long long)len, write ? "write" : "read");
+    return false;
+}
+
+static struct wmap *w_map(struct world *w, const char *helper, uint64_t p, bool ringbuf)
+{
+    for (int i = 0; i < w->gp->nmaps; i++)
+        if (p == (uintptr_t)&w->maps[i]) {
+            struct wmap *m = &w->maps[i];
+            if ((m->d->type == BPF_MAP_TYPE_RINGBUF) != ringbuf) {
+                w_failf(w, "%s: r1 is map '%s' of the wrong type", helper, m->d->name);
+                return NULL;
+            }
+            w->trace = fnv64(w->trace, (uint64_t)i);
+            return m;
+        }
+    w_failf(w, "%s: r1 (0x%llx) is not a map", helper, (unsigned long long)p);
+    return NULL;
+}
+
+static bool w_ctx(struct world *w, const char *helper, uint64_t p)
+{
+    if (p == (uintptr_t)w->ctx)
+        return true;
+    w_failf(w, "%s: r1 (0x%llx) is not the context", helper, (unsigned long long)p);
+    return false;
+}
+
+static void w_call(struct world *w, int id)
+{
+    w->trace = fnv64(w->trace, (uint64_t)id + 0x1000);
+}
+
+static uint64_t h_setup(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r2, (void)r3, (void)r4, (void)r5;
+    struct world *w = cur_w;
+    w->stack_top = r1;
+    const struct ptdesc *pt = w->gp->pt;
+    if (pt->pkt && w->data_end > w->data)
+        bpfrt_vm_grant_current(w->data, (size_t)(w->data_end - w->data), pt->pkt_write);
+    if (pt->pkt && w->data > w->meta)
+        bpfrt_vm_grant_current(w->meta, (size_t)(w->data - w->meta), true);
+    return 0;
+}
+
+static int find_key(const struct wmap *m, const uint8_t *key)
+{
+    for (uint32_t e = 0; e < m->d->max; e++)
+        if (m->present[e] && memcmp(m->keys[e], key, m->d->ksz) == 0)
+            return (int)e;
+    return -1;
+}
+
+static int free_slot(const struct wmap *m)
+{
+    for (uint32_t e = 0; e < m->d->max; e++)
+        if (!m->present[e])
+            return (int)e;
+    return -1;
+}
+
+static uint64_t h_lookup(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r3, (void)r4, (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_map_lookup_elem";
+    w_call(w, BPF_FUNC_map_lookup_elem);
+    struct wmap *m = w_map(w, hn, r1, false);
+    if (!m || !w_mem(w, hn, "key (r2)", r2, m->d->ksz, false))
+        return 0;
+    const uint8_t *key = (const uint8_t *)(uintptr_t)r2;
+    int e = -1;
+    if (m->d->type == BPF_MAP_TYPE_ARRAY) {
+        uint32_t idx;
+        memcpy(&idx, key, 4);
+        if (idx < m->d->max)
+            e = (int)idx;
+    } else {
+        e = find_key(m, key);
+        if (e >= 0 && rbelow(&w->hr, 8) == 0)
+            e = -1; /* deleted by someone else meanwhile */
+        if (e < 0 && rpct(&w->hr, 40) && (e = free_slot(m)) >= 0) {
+            /* inserted by someone else meanwhile */
+            memset(m->keys[e], 0, 8);
+            memcpy(m->keys[e], key, m->d->ksz);
+            m->present[e] = true;
+            for (uint32_t b = 0; b < m->d->vsz; b++)
+                m->vals[(size_t)e * m->d->vsz + b] = (uint8_t)rnext(&w->hr);
+        }
+    }
+    if (e < 0)
+        return 0;
+    uint8_t *v = m->vals + (size_t)e * m->d->vsz;
+    if (!m->granted[e]) {
+        if (bpfrt_vm_grant_current(v, m->d->vsz, !(m->d->flags & BPF_F_RDONLY_PROG)) != 0)
+            return 0; /* region table full: NULL is always a possible answer */
+        m->granted[e] = true;
+    }
+    w->trace = fnv64(w->trace, (uint64_t)e);
+    return (uintptr_t)v;
+}
+
+static uint64_t h_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_map_update_elem";
+    w_call(w, BPF_FUNC_map_update_elem);
+    struct wmap *m = w_map(w, hn, r1, false);
+    if (!m || !w_mem(w, hn, "key (r2)", r2, m->d->ksz, false) ||
+        !w_mem(w, hn, "value (r3)", r3, m->d->vsz, false))
+        return 0;
+    w->trace = fnv64(w->trace, r4);
+    if (m->d->flags & BPF_F_RDONLY_PROG) {
+        w_failf(w, "%s: update of read-only map '%s' from the program", hn, m->d->name);
+        return 0;
+    }
+    const uint8_t *key = (const uint8_t *)(uintptr_t)r2;
+    if (r4 > BPF_EXIST)
+        return (uint64_t)-EINVAL;
+    if (rbelow(&w->hr, 16) == 0)
+        return (uint64_t)-ENOMEM;
+    int e;
+    if (m->d->type == BPF_MAP_TYPE_ARRAY) {
+        uint32_t idx;
+        memcpy(&idx, key, 4);
+        if (idx >= m->d->max)
+            return (uint64_t)-E2BIG;
+        if (r4 == BPF_NOEXIST)
+            return (uint64_t)-EEXIST;
+        e = (int)idx;
+    } else {
+        e = find_key(m, key);
+        if (e >= 0 && r4 == BPF_NOEXIST)
+            return (uint64_t)-EEXIST;
+        if (e < 0 && r4 == BPF_EXIST)
+            return (uint64_t)-ENOENT;
+        if (e < 0) {
+            e = free_slot(m);
+            if (e < 0)
+                return (uint64_t)-E2BIG;
+            memset(m->keys[e], 0, 8);
+            memcpy(m->keys[e], key, m->d->ksz);
+            m->present[e] = true;
+        }
+    }
+    memmove(m->vals + (size_t)e * m->d->vsz, (const void *)(uintptr_t)r3, m->d->vsz);
+    return 0;
+}
+
+static uint64_t h_delete(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r3, (void)r4, (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_map_delete_elem";
+    w_call(w, BPF_FUNC_map_delete_elem);
+    struct wmap *m = w_map(w, hn, r1, false);
+    if (!m || !w_mem(w, hn, "key (r2)", r2, m->d->ksz, false))
+        return 0;
+    if (m->d->type != BPF_MAP_TYPE_HASH)
+        return (uint64_t)-EINVAL;
+    int e = find_key(m, (const uint8_t *)(uintptr_t)r2);
+    if (e < 0)
+        return (uint64_t)-ENOENT;
+    m->present[e] = false; /* the value stays readable until the program ends (RCU) */
+    return 0;
+}
+
+static uint64_t h_prandom(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+    w_call(cur_w, BPF_FUNC_get_prandom_u32);
+    return (uint32_t)rvalue(&cur_w->hr);
+}
+
+static uint64_t h_ktime(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+    w_call(cur_w, BPF_FUNC_ktime_get_ns);
+    return cur_w->ktime += rbelow(&cur_w->hr, 1000);
+}
+
+static uint64_t h_smp(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+    w_call(cur_w, BPF_FUNC_get_smp_processor_id);
+    return rbelow(&cur_w->hr, 8);
+}
+
+static uint64_t h_rb_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_ringbuf_output";
+    w_call(w, BPF_FUNC_ringbuf_output);
+    if (!w_map(w, hn, r1, true) || !w_mem(w, hn, "data (r2)", r2, r3, false))
+        return 0;
+    w->trace = fnv64(w->trace, r4);
+    if (r3)
+        w->out = fnv(fnv64(w->out, r3), (const void *)(uintptr_t)r2, (size_t)r3);
+    return rpct(&w->hr, 90) ? 0 : (uint64_t)-EAGAIN;
+}
+
+static uint64_t h_reserve(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r4, (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_ringbuf_reserve";
+    w_call(w, BPF_FUNC_ringbuf_reserve);
+    if (!w_map(w, hn, r1, true))
+        return 0;
+    w->trace = fnv64(fnv64(w->trace, r2), r3);
+    if (r3 != 0 || r2 == 0 || r2 > PAGE || rbelow(&w->hr, 8) == 0)
+        return 0;
+    for (int i = 0; i < NREC; i++) {
+        if (w->rstate[i] != 0)
+            continue;
+        uint8_t *p = w->recs + (size_t)i * PAGE;
+        if (bpfrt_vm_grant_current(p, (size_t)r2, true) != 0)
+            return 0;
+        for (uint64_t b = 0; b < r2; b++)
+            p[b] = (uint8_t)rnext(&w->hr); /* a record's old contents, the same in both worlds */
+        w->rstate[i] = 1;
+        w->rsize[i] = (uint32_t)r2;
+        return (uintptr_t)p;
+    }
+    return 0;
+}
+
+static uint64_t rb_release(uint64_t r1, bool submit)
+{
+    struct world *w = cur_w;
+    const char *hn = submit ? "bpf_ringbuf_submit" : "bpf_ringbuf_discard";
+    w_call(w, submit ? BPF_FUNC_ringbuf_submit : BPF_FUNC_ringbuf_discard);
+    for (int i = 0; i < NREC; i++) {
+        uint8_t *p = w->recs + (size_t)i * PAGE;
+        if (r1 < (uintptr_t)p || r1 >= (uintptr_t)p + PAGE)
+            continue;
+        if (r1 != (uintptr_t)p)
+            w_failf(w, "%s: r1 points %llu bytes into a record, not at its start", hn,
+                    (unsigned long long)(r1 - (uintptr_t)p));
+        else if (w->rstate[i] != 1)
+            w_failf(w, "%s: record %d was %s", hn, i,
+                    w->rstate[i] == 0 ? "never reserved" : "already released");
+        else {
+            w->trace = fnv64(w->trace, (uint64_t)i);
+            if (submit)
+                w->out = fnv(fnv64(w->out, w->rsize[i]), p, w->rsize[i]);
+            w->rstate[i] = submit ? 2 : 3;
+            mprotect(p, PAGE, PROT_NONE); /* any later access faults */
+        }
+        return 0;
+    }
+    w_failf(w, "%s: r1 (0x%llx) is not a ring-buffer record", hn, (unsigned long long)r1);
+    return 0;
+}
+
+static uint64_t h_submit(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r2, (void)r3, (void)r4, (void)r5;
+    return rb_release(r1, true);
+}
+
+static uint64_t h_discard(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r2, (void)r3, (void)r4, (void)r5;
+    return rb_release(r1, false);
+}
+
+static uint64_t h_csum_diff(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    struct world *w = cur_w;
+    const char *hn = "bpf_csum_diff";
+    w_call(w, BPF_FUNC_csum_diff);
+    if ((r2 && !w_mem(w, hn, "from (r1)", r1, r2, false)) ||
+        (r4 && !w_mem(w, hn, "to (r3)", r3, r4, false)))
+        return 0;
+    w->trace = fnv64(w->trace, r5);
+    if ((r2 | r4) % 4 || r2 > 512 || r4 > 512)
+        return (uint64_t)-EINVAL;
+    uint64_t sum = (uint32_t)r5;
+    for (uint64_t i = 0; i < r2; i += 4) {
+        uint32_t v;
+        memcpy(&v, (const uint8_t *)(uintptr_t)r1 + i, 4);
+        sum += (uint32_t)~v;
+    }
+    for (uint64_t i = 0; i < r4; i += 4) {
+        uint32_t v;
+        memcpy(&v, (const uint8_t *)(uintptr_t)r3 + i, 4);
+        sum += v;
+    }
+    while (sum >> 32)
+        sum = (sum & 0xffffffffull) + (sum >> 32);
+    return sum;
+}
+
+/* Moves the packet to the other buffer (new DATA offset and LEN), as a helper that changes
+ * packet data may; the old buffer becomes inaccessible. */
+static bool pkt_move(struct world *w, long data_off, long len, long meta_len)
+{
+    const struct ptdesc *pt = w->gp->pt;
+    uint8_t *nb = w->pk[!w->active], *ob = w->pk[w->active];
+    uint8_t *nd = nb + data_off;
+    if (len > 0 && bpfrt_vm_grant_current(nd, (size_t)len, pt->pkt_write) != 0)
+        return false;
+    mprotect(nb, PKT_BUF, PROT_READ | PROT_WRITE);
+    memcpy(nb, ob, PKT_BUF);
+    /* bytes new to the packet (grown head or tail) are zeroes */
+    long os = w->data - ob, oe = os + (w->data_end - w->data);
+    for (long i = data_off; i < data_off + len; i++)
+        if (i < os || i >= oe)
+            nb[i] = 0;
+    memset(ob, w->poison, PKT_BUF);
+    mprotect(ob, PKT_BUF, PROT_NONE);
+    w->active = !w->active;
+    w->data = nd;
+    w->data_end = nd + len;
+    w->meta = nd - meta_len;
+    ctx_set_ptrs(w);
+    if (pt->type != BPF_PROG_TYPE_XDP)
+        set_u32(w->ctx, SKB(len), (uint32_t)len);
+    return true;
+}
+
+static uint64_t h_adjust(uint64_t r1, uint64_t r2, bool head)
+{
+    struct world *w = cur_w;
+    const char *hn = head ? "bpf_xdp_adjust_head" : "bpf_xdp_adjust_tail";
+    w_call(w, head ? BPF_FUNC_xdp_adjust_head : BPF_FUNC_xdp_adjust_tail);
+    if (!w_ctx(w, hn, r1))
+        return 0;
+    int delta = (int)r2;
+    w->trace = fnv64(w->trace, (uint64_t)delta);
+    uint8_t *b = w->pk[w->active];
+    long off = w->data - b, len = w->data_end - w->data;
+    if (head) {
+        off += delta;
+        len -= delta;
+    } else {
+        len += delta;
+    }
+    if (off < 32 || len < 14 || off + len > PKT_BUF - 64 || rbelow(&w->hr, 10) == 0)
+        return (uint64_t)-EINVAL;
+    long meta = head ? 0 : w->data - w->meta;
+    return pkt_move(w, off, len, meta) ? 0 : (uint64_t)-ENOMEM;
+}
+
+static uint64_t h_adjust_head(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r3, (void)r4, (void)r5;
+    return h_adjust(r1, r2, true);
+}
+
+static uint64_t h_adjust_tail(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r3, (void)r4, (void)r5;
+    return h_adjust(r1, r2, false);
+}
+
+static uint64_t h_pull_data(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r3, (void)r4, (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_skb_pull_data";
+    w_call(w, BPF_FUNC_skb_pull_data);
+    if (!w_ctx(w, hn, r1))
+        return 0;
+    w->trace = fnv64(w->trace, r2);
+    long len = w->data_end - w->data;
+    if ((long)(uint32_t)r2 > len)
+        return (uint64_t)-ENOMEM;
+    return pkt_move(w, w->data - w->pk[w->active], len, 0) ? 0 : (uint64_t)-ENOMEM;
+}
+
+/* helpers that fill a buffer: all LEN bytes are written, zeroes on failure (the verifier counts
+ * on it) */
+static uint64_t load_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, int id,
+                           const char *hn)
+{
+    struct world *w = cur_w;
+    w_call(w, id);
+    if (!w_ctx(w, hn, r1) || !w_mem(w, hn, "buffer (r3)", r3, r4, true))
+        return 0;
+    w->trace = fnv64(fnv64(w->trace, r2), r4);
+    uint8_t *to = (uint8_t *)(uintptr_t)r3;
+    uint64_t plen = (uint64_t)(w->data_end - w->data);
+    if (r2 > plen || r4 > plen - r2) {
+        memset(to, 0, (size_t)r4);
+        return (uint64_t)-EFAULT;
+    }
+    memmove(to, w->data + r2, (size_t)r4);
+    return 0;
+}
+
+static uint64_t h_skb_load(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r5;
+    return load_bytes(r1, r2, r3, r4, BPF_FUNC_skb_load_bytes, "bpf_skb_load_bytes");
+}
+
+static uint64_t h_xdp_load(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r5;
+    return load_bytes(r1, r2, r3, r4, BPF_FUNC_xdp_load_bytes, "bpf_xdp_load_bytes");
+}
+
+static uint64_t h_probe_read(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    (void)r4, (void)r5;
+    struct world *w = cur_w;
+    const char *hn = "bpf_probe_read_kernel";
+    w_call(w, BPF_FUNC_probe_read_kernel);
+    if (!w_mem(w, hn, "buffer (r1)", r1, r2, true))
+        return 0;
+    uint8_t *to = (uint8_t *)(uintptr_t)r1;
+    bool ok = rpct(&w->hr, 75);
+    for (uint64_t i = 0; i < r2; i++)
+        to[i] = ok ? (uint8_t)(rnext(&w->hr) ^ r3) : 0;
+    return ok ? 0 : (uint64_t)-EFAULT;
+}
+
+static const struct {
+    int id;
+    bpfrt_helper_fn fn;
+} helper_table[] = {
+    {BPF_FUNC_map_lookup_elem, h_lookup},
+    {BPF_FUNC_map_update_elem, h_update},
+    {BPF_FUNC_map_delete_elem, h_delete},
+    {BPF_FUNC_get_prandom_u32, h_prandom},
+    {BPF_FUNC_ktime_get_ns, h_ktime},
+    {BPF_FUNC_get_smp_processor_id, h_smp},
+    {BPF_FUNC_ringbuf_output, h_rb_output},
+    {BPF_FUNC_ringbuf_reserve, h_reserve},
+    {BPF_FUNC_ringbuf_submit, h_submit},
+    {BPF_FUNC_ringbuf_discard, h_discard},
+    {BPF_FUNC_csum_diff, h_csum_diff},
+    {BPF_FUNC_xdp_adjust_head, h_adjust_head},
+    {BPF_FUNC_xdp_adjust_tail, h_adjust_tail},
+    {BPF_FUNC_skb_pull_data, h_pull_data},
+    {BPF_FUNC_skb_load_bytes, h_skb_load},
+    {BPF_FUNC_xdp_load_bytes, h_xdp_load},
+    {BPF_FUNC_probe_read_kernel, h_probe_read},
+    {H_SETUP, h_setup},
+};
+
+/* ================================================================== instrumentation ====== */
+
+struct inst {
+    struct bpfrt_insn *v;
+    size_t n, cap;
+    int32_t *orig; /* new slot -> original pc (-1: inserted) */
+};
+
+static void i_put(struct inst *o, struct bpfrt_insn x, int32_t orig)
+{
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 512;
+        o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
+        o->orig = xrealloc(o->orig, o->cap * sizeof(*o->orig));
+    }
+    o->orig[o->n] = orig;
+    o->v[o->n++] = x;
+}
+
+static void i_ins(struct inst *o, uint8_t code, int dst, int src, int off, int32_t imm)
+{
+    struct bpfrt_insn x = {code, (uint8_t)dst, (uint8_t)src, (int16_t)off, imm};
+    i_put(o, x, -1);
+}
+
+static void i_lddw(struct inst *o, int dst, uint64_t v, int32_t orig)
+{
+    struct bpfrt_insn a = {BPF_LD | BPF_DW | BPF_IMM, (uint8_t)dst, 0, 0, (int32_t)(uint32_t)v};
+    struct bpfrt_insn b = {0, 0, 0, 0, (int32_t)(uint32_t)(v >> 32)};
+    i_put(o, a, orig);
+    i_put(o, b, orig);
+}
+
+static void i_poison_frame(struct inst *o, const struct world *w)
+{
+    int32_t p32 = (int32_t)(0x01010101u * w->poison);
+    for (int s = 8; s <= BPFRT_STACK_SIZE; s += 8)
+        i_ins(o, BPF_ST | BPF_MEM | BPF_DW, R10, 0, -s, p32);
+}
+
+static void i_poison_regs(struct inst *o, const struct world *w, const int *regs, int n)
+{
+    for (int i = 0; i < n; i++)
+        i_lddw(o, regs[i], 0x0101010101010101ull * w->poison ^ (uint64_t)regs[i], -1);
+}
+
+/* The runnable form of the verified program for world W. Returns 0, or -1 with why. */
+static int instrument(const struct bpfrt_insn *in, size_t n, const struct world *w,
+                      struct inst *o, char *why, size_t whylen)
+{
+    memset(o, 0, sizeof(*o));
+    uint8_t *entry = calloc(n + 1, 1);
+    int32_t *pos = xrealloc(NULL, (n + 1) * sizeof(int32_t));
+    int32_t *pos_entry = xrealloc(NULL, (n + 1) * sizeof(int32_t));
+    int rc = -1;
+    for (size_t pc = 0; pc < n; pc++) {
+        if (in[pc].code == (BPF_JMP | BPF_CALL) && in[pc].src_reg == BPF_PSEUDO_CALL) {
+            int64_t t = (int64_t)pc + 1 + in[pc].imm;
+            if (t >= 0 && (size_t)t < n)
+                entry[t] = 1;
+        }
+    }
+    static const int main_regs[] = {R0, R2, R3, R4, R5, R6, R7, R8, R9};
+    static const int sub_regs[] = {R0, R6, R7, R8, R9};
+    static const int call_regs[] = {R1, R2, R3, R4, R5};
+    for (size_t pc = 0; pc < n; pc++) {
+        pos_entry[pc] = (int32_t)o->n;
+        if (pc == 0) {
+            i_ins(o, BPF_ALU64 | BPF_X | BPF_MOV, R1, R10, 0, 0);
+            i_ins(o, BPF_JMP | BPF_CALL, 0, 0, 0, H_SETUP);
+            i_poison_frame(o, w);
+            i_poison_regs(o, w, main_regs, (int)ARRAY_LEN(main_regs));
+            i_lddw(o, R1, (uintptr_t)w->ctx, -1);
+        } else if (entry[pc]) {
+            i_poison_frame(o, w);
+            i_poison_regs(o, w, sub_regs, (int)ARRAY_LEN(sub_regs));
+        }
+        pos[pc] = (int32_t)o->n;
+        struct bpfrt_insn x = in[pc];
+        if (x.code == (BPF_LD | BPF_DW | BPF_IMM) && pc + 1 < n) {
+            uint64_t v = (uint32_t)x.imm | ((uint64_t)(uint32_t)in[pc + 1].imm << 32);
+            if (x.src_reg == BPF_PSEUDO_MAP_IDX || x.src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+                uint32_t mi = (uint32_t)x.imm;
+                if (mi >= (uint32_t)w->gp->nmaps) {
+                    snprintf(why, whylen, "insn %zu: map index %u out of range", pc, mi);
+                    goto out;
+                }
+                const struct wmap *m = &w->maps[mi];
+                if (x.src_reg == BPF_PSEUDO_MAP_IDX) {
+                    v = (uintptr_t)m;
+                } else {
+                    uint32_t off = (uint32_t)in[pc + 1].imm;
+                    if (!m->vals || off >= m->d->vsz) {
+                        snprintf(why, whylen, "insn %zu: map value reference (%u, +%u) cannot be "
+                                              "resolved", pc, mi, off);
+                        goto out;
+                    }
+                    v = (uintptr_t)(m->vals + off);
+                }
+            } else if (x.src_reg != 0) {
+                snprintf(why, whylen, "insn %zu: lddw kind %u not supported", pc, x.src_reg);
+                goto out;
+            }
+            i_lddw(o, x.dst_reg, v, (int32_t)pc);
+            pos[pc + 1] = pos[pc] + 1;
+            pos_entry[pc + 1] = pos[pc] + 1;
+            pc++;
+            continue;
+        }
+        i_put(o, x, (int32_t)pc);
+        if (x.code == (BPF_JMP | BPF_CALL))
+            i_poison_regs(o, w, call_regs, (int)ARRAY_LEN(call_regs));
+    }
+    pos[n] = (int32_t)o->n;
+    /* relink jumps and calls */
+    for (size_t pc = 0; pc < n; pc++) {
+        struct bpfrt_insn *x = &o->v[pos[pc]];
+        uint8_t cls = BPF_CLASS(x->code), op = BPF_OP(x->code);
+        if (x->code == (BPF_LD | BPF_DW | BPF_IMM)) {
+            pc++;
+            continue;
+        }
+        if (cls != BPF_JMP && cls != BPF_JMP32)
+            continue;
+        if (op == BPF_EXIT || (op == BPF_CALL && x->src_reg != BPF_PSEUDO_CALL))
+            continue;
+        bool is_call = op == BPF_CALL, ja32 = cls == BPF_JMP32 && op == BPF_JA;
+        int64_t t = (int64_t)pc + 1 + (is_call || ja32 ? in[pc].imm : in[pc].off);
+        if (t < 0 || (size_t)t > n) {
+            snprintf(why, whylen, "insn %zu: jump out of the program", pc);
+            goto out;
+        }
+        int64_t nt = is_call && t > 0 ? pos_entry[t] : pos[t];
+        int64_t rel = nt - pos[pc] - 1;
+        if (is_call || ja32)
+            x->imm = (int32_t)rel;
+        else if (rel < INT16_MIN || rel > INT16_MAX) {
+            snprintf(why, whylen, "insn %zu: jump too long after instrumentation", pc);
+            goto out;
+        } else
+            x->off = (int16_t)rel;
+    }
+    rc = 0;
+out:
+    free(entry);
+    free(pos);
+    free(pos_entry);
+    if (rc) {
+        free(o->v);
+        free(o->orig);
+        memset(o, 0, sizeof(*o));
+    }
+    return rc;
+}
