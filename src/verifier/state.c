@@ -227,8 +227,17 @@ static bool reg_covers(const struct vreg *old, const struct vreg *cur, struct id
         return true;
     if (old->type != cur->type)
         return false;
-    if (old->type == V_SCALAR) /* a value whose exactness never mattered covers any number */
+    if (old->type == V_SCALAR) {
+        /* Copies refined together, and data_end - data lengths that prove packet range, carry
+         * what later checks relied on: CUR must have the same links. */
+        if (old->id && !ids_match(m, old->id, cur->id))
+            return false;
+        if (old->pkt_len_id && (old->pkt_len_off != cur->pkt_len_off ||
+                                !ids_match(m, old->pkt_len_id, cur->pkt_len_id)))
+            return false;
+        /* a value whose exactness never mattered covers any number */
         return (!old->precise && !m->all_precise) || scalar_within(&old->s, &cur->s);
+    }
     if (old->maybe_null != cur->maybe_null || old->off != cur->off || old->map != cur->map ||
         old->mem_size != cur->mem_size || old->frameno != cur->frameno)
         return false;

@@ -2975,3 +2975,496 @@ out:
     }
     return rc;
 }
+
+/* ========================================================================= running ======= */
+
+enum fkind { F_NONE, F_TRAP, F_BUDGET, F_CONTRACT, F_STALE, F_RET, F_LEAK, F_DIFF, F_SETUP };
+static const char *const fk_name[] = {
+    "none",
+    "interpreter trap",
+    "instruction budget exhausted (the verifier proves termination)",
+    "helper contract broken",
+    "access to memory released by a helper (stale pointer)",
+    "return value outside the program type's range",
+    "reference leaked at exit",
+    "output depends on uninitialised memory or on a pointer value",
+    "cannot be run",
+};
+
+struct failure {
+    int kind;
+    int world;
+    uint64_t input;
+    char msg[1200];
+};
+
+struct runner {
+    const struct gprog *gp;
+    int nworlds;
+    struct bpfrt_vm *vm[2];
+    struct inst ins[2];
+};
+
+static struct world g_worlds[2];
+
+static void runner_close(struct runner *R)
+{
+    for (int k = 0; k < 2; k++) {
+        bpfrt_vm_destroy(R->vm[k]);
+        free(R->ins[k].v);
+        free(R->ins[k].orig);
+        if (g_worlds[k].gp == R->gp)
+            world_unbind(&g_worlds[k]);
+    }
+    memset(R, 0, sizeof(*R));
+}
+
+static int runner_open(struct runner *R, const struct gprog *gp, const struct bpfrt_insn *insns,
+                       size_t n, bool diff, uint64_t budget, struct failure *f)
+{
+    memset(R, 0, sizeof(*R));
+    R->gp = gp;
+    R->nworlds = diff ? 2 : 1;
+    for (int k = 0; k < R->nworlds; k++) {
+        struct world *w = &g_worlds[k];
+        world_bind(w, gp);
+        char why[200];
+        if (instrument(insns, n, w, &R->ins[k], why, sizeof(why)) != 0) {
+            f->kind = F_SETUP;
+            snprintf(f->msg, sizeof(f->msg), "cannot instrument the program: %s", why);
+            return -1;
+        }
+        struct bpfrt_diag d;
+        R->vm[k] = bpfrt_vm_create(R->ins[k].v, R->ins[k].n, &d);
+        if (!R->vm[k]) {
+            f->kind = F_SETUP;
+            snprintf(f->msg, sizeof(f->msg), "the interpreter refuses the program: %s", d.msg);
+            return -1;
+        }
+        for (size_t i = 0; i < ARRAY_LEN(helper_table); i++)
+            bpfrt_vm_set_helper(R->vm[k], (uint32_t)helper_table[i].id, helper_table[i].fn);
+        bpfrt_vm_set_budget(R->vm[k], budget);
+        const struct ptdesc *pt = gp->pt;
+        for (int i = 0; i < pt->nreg; i++)
+            bpfrt_vm_grant(R->vm[k], w->ctx + pt->reg[i].off, pt->reg[i].len, pt->reg[i].writable);
+        for (int i = 0; i < gp->nmaps; i++)
+            if (gp->maps[i].global && w->maps[i].vals)
+                bpfrt_vm_grant(R->vm[k], w->maps[i].vals, gp->maps[i].vsz,
+                               !(gp->maps[i].flags & BPF_F_RDONLY_PROG));
+    }
+    return 0;
+}
+
+__attribute__((noinline)) static int padded_run(struct bpfrt_vm *vm, size_t pad, uint64_t *r0,
+                                                struct bpfrt_diag *d)
+{
+    /* a different stack depth per world: the program's stack lands at another address */
+    uint8_t *p = __builtin_alloca(pad);
+    __asm__ volatile("" : : "r"(p) : "memory");
+    return bpfrt_vm_run(vm, NULL, 0, r0, d);
+}
+
+struct wres {
+    int kind;
+    char msg[900];
+    uint64_t r0;
+    uint64_t dig[6]; /* r0, packet, context, maps, ring-buffer output, helper calls */
+};
+
+static const char *const dig_name[6] = {"r0", "packet", "context", "maps", "ring-buffer output",
+                                        "helper calls"};
+
+static void world_digest(const struct world *w, int rc, uint64_t r0, uint64_t *dig)
+{
+    const struct gprog *gp = w->gp;
+    const struct ptdesc *pt = gp->pt;
+    dig[0] = fnv64(fnv64(FNV_BASIS, (uint64_t)rc), rc == 0 ? r0 : 0);
+    uint64_t h = FNV_BASIS;
+    if (pt->pkt) {
+        const uint8_t *b = w->pk[w->active];
+        h = fnv64(h, (uint64_t)(w->data - b));
+        h = fnv64(h, (uint64_t)(w->data - w->meta));
+        h = fnv64(h, (uint64_t)(w->data_end - w->data));
+        h = fnv(h, w->meta, (size_t)(w->data_end - w->meta));
+    }
+    dig[1] = h;
+    uint8_t c[256];
+    memcpy(c, w->ctx, sizeof(c));
+    if (pt->pkt) {
+        memset(c + pt->data_off, 0, 4);
+        memset(c + pt->end_off, 0, 4);
+        if (pt->meta_off >= 0)
+            memset(c + pt->meta_off, 0, 4);
+    }
+    dig[2] = fnv(FNV_BASIS, c, sizeof(c));
+    h = FNV_BASIS;
+    for (int i = 0; i < gp->nmaps; i++) {
+        const struct wmap *m = &w->maps[i];
+        if (!m->vals)
+            continue;
+        h = fnv(h, m->present, sizeof(m->present));
+        h = fnv(h, m->keys, sizeof(m->keys));
+        h = fnv(h, m->vals, (size_t)m->d->max * m->d->vsz);
+    }
+    dig[3] = h;
+    dig[4] = w->out;
+    dig[5] = w->trace;
+}
+
+/* "insn N (...)" of the instrumented program -> the same text with the original pc */
+static void translate_diag(const struct inst *ins, const char *d, char *out, size_t len)
+{
+    size_t pc;
+    const char *p = strstr(d, "insn ");
+    if (p && sscanf(p, "insn %zu", &pc) == 1 && pc < ins->n) {
+        int32_t o = ins->orig[pc];
+        if (o >= 0)
+            snprintf(out, len, "at original insn %d: %s", o, d);
+        else
+            snprintf(out, len, "in the harness's instrumentation (after original insn %d): %s",
+                     pc > 0 ? ins->orig[pc - 1] : -1, d);
+        return;
+    }
+    snprintf(out, len, "%s", d);
+}
+
+static void run_world(struct runner *R, int k, uint64_t seed, struct wres *res)
+{
+    struct world *w = &g_worlds[k];
+    world_reset(w, seed);
+    struct bpfrt_diag d;
+    d.msg[0] = '\0';
+    uint64_t r0 = 0;
+    volatile int rc = 0;
+    cur_w = w;
+    w->in_run = 1;
+    if (sigsetjmp(w->jb, 1) == 0)
+        rc = padded_run(R->vm[k], k ? 4096 + 48 : 16, &r0, &d);
+    else
+        rc = -2;
+    w->in_run = 0;
+    cur_w = NULL;
+    memset(res, 0, sizeof(*res));
+    res->r0 = r0;
+    const struct ptdesc *pt = R->gp->pt;
+    if (w->failed) {
+        res->kind = F_CONTRACT;
+        snprintf(res->msg, sizeof(res->msg), "%s", w->fail);
+    } else if (rc == -2) {
+        res->kind = F_STALE;
+        snprintf(res->msg, sizeof(res->msg), "access to 0x%llx, in a %s",
+                 (unsigned long long)w->segv_addr,
+                 in_pages(w->segv_addr, w->recs, NREC * PAGE)
+                     ? "ring-buffer record already submitted or discarded"
+                     : "packet buffer a helper moved the packet away from");
+    } else if (rc != 0) {
+        res->kind = strstr(d.msg, "budget") ? F_BUDGET : F_TRAP;
+        translate_diag(&R->ins[k], d.msg, res->msg, sizeof(res->msg));
+    } else {
+        for (int i = 0; i < NREC; i++)
+            if (w->rstate[i] == 1) {
+                res->kind = F_LEAK;
+                snprintf(res->msg, sizeof(res->msg),
+                         "ring-buffer record %d still reserved when the program exited", i);
+            }
+        if (!res->kind && pt->ret_checked &&
+            ((int64_t)r0 < pt->ret_min || (int64_t)r0 > pt->ret_max)) {
+            res->kind = F_RET;
+            snprintf(res->msg, sizeof(res->msg), "returned %lld, allowed [%lld, %lld]",
+                     (long long)r0, (long long)pt->ret_min, (long long)pt->ret_max);
+        }
+    }
+    if (rc == 0 || rc == -1)
+        world_digest(w, rc, r0, res->dig);
+    /* make everything accessible again (the next run or the digest of another world) */
+    mprotect(w->recs, NREC * PAGE, PROT_READ | PROT_WRITE);
+}
+
+static uint64_t g_world_runs;
+
+/* Runs input SEED; returns true (and fills F) on a failure. */
+static bool run_input(struct runner *R, uint64_t seed, struct failure *f)
+{
+    struct wres res[2];
+    for (int k = 0; k < R->nworlds; k++) {
+        run_world(R, k, seed, &res[k]);
+        g_world_runs++;
+        if (res[k].kind) {
+            f->kind = res[k].kind;
+            f->world = k;
+            f->input = seed;
+            snprintf(f->msg, sizeof(f->msg), "%s", res[k].msg);
+            return true;
+        }
+    }
+    if (R->nworlds == 2) {
+        for (int i = 0; i < 6; i++)
+            if (res[0].dig[i] != res[1].dig[i]) {
+                f->kind = F_DIFF;
+                f->world = 0;
+                f->input = seed;
+                if (i == 0)
+                    snprintf(f->msg, sizeof(f->msg),
+                             "the two runs (different poison in uninitialised registers and "
+                             "stack, different addresses) returned 0x%llx and 0x%llx",
+                             (unsigned long long)res[0].r0, (unsigned long long)res[1].r0);
+                else
+                    snprintf(f->msg, sizeof(f->msg),
+                             "the two runs (different poison in uninitialised registers and "
+                             "stack, different addresses) left different %s (r0 0x%llx / 0x%llx)",
+                             dig_name[i], (unsigned long long)res[0].r0,
+                             (unsigned long long)res[1].r0);
+                return true;
+            }
+    }
+    return false;
+}
+
+static uint64_t budget_for(uint64_t processed)
+{
+    return 200000 + 100 * processed;
+}
+
+/* Runs RUNS inputs; returns true on the first failure. */
+static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n,
+                        bool diff, uint64_t processed, int runs, uint64_t pseed,
+                        struct failure *f)
+{
+    struct runner R;
+    memset(f, 0, sizeof(*f));
+    if (runner_open(&R, gp, insns, n, diff, budget_for(processed), f) != 0) {
+        runner_close(&R);
+        return true;
+    }
+    bool failed = false;
+    for (int i = 0; i < runs && !failed; i++)
+        failed = run_input(&R, mix64(pseed, 1000 + (uint64_t)i), f);
+    runner_close(&R);
+    return failed;
+}
+
+/* ====================================================================== verification ===== */
+
+static int verify(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n, bool unpriv,
+                  struct bpfrt_verify_result *res)
+{
+    struct bpfrt_map_spec specs[MAXMAPS];
+    memset(specs, 0, sizeof(specs));
+    for (int i = 0; i < gp->nmaps; i++) {
+        const struct mdesc *m = &gp->maps[i];
+        specs[i].name = (char *)m->name;
+        specs[i].type = m->type;
+        specs[i].key_size = m->ksz;
+        specs[i].value_size = m->vsz;
+        specs[i].max_entries = m->max;
+        specs[i].map_flags = m->flags;
+        specs[i].inner_map = -1;
+        if (m->global) {
+            specs[i].origin = BPFRT_MAP_GLOBAL_DATA;
+            specs[i].section = (char *)(m->flags & BPF_F_RDONLY_PROG ? ".rodata" : ".bss");
+            if (m->flags & BPF_F_RDONLY_PROG) {
+                specs[i].initial = (uint8_t *)m->init;
+                specs[i].initial_size = m->vsz;
+            }
+        }
+    }
+    struct bpfrt_verify_opts o;
+    memset(&o, 0, sizeof(o));
+    o.sz = sizeof(o);
+    o.set_type = true;
+    o.prog_type = gp->pt->type;
+    o.attach_type = gp->pt->attach;
+    o.unprivileged = unpriv;
+    o.gpl = true;
+    memset(res, 0, sizeof(*res));
+    return bpfrt_verify_insns(insns, n, specs, (size_t)gp->nmaps, &o, res);
+}
+
+/* ========================================================================= reporting ====== */
+
+static void print_prog(FILE *o, const struct gprog *gp, const struct bpfrt_insn *v, size_t n)
+{
+    fprintf(o, "-- type %s\n", gp->pt->name);
+    for (int i = 0; i < gp->nmaps; i++) {
+        const struct mdesc *m = &gp->maps[i];
+        fprintf(o, "-- map %s %s %u %u %u", m->name, bpfrt_map_type_name(m->type), m->ksz, m->vsz,
+                m->max);
+        if (m->flags)
+            fprintf(o, " %x", m->flags);
+        fprintf(o, "\n");
+        if (m->flags & BPF_F_RDONLY_PROG) {
+            fprintf(o, "# %s contents (u32):", m->name);
+            for (uint32_t b = 0; b < m->vsz; b += 4) {
+                uint32_t x;
+                memcpy(&x, m->init + b, 4);
+                fprintf(o, " %u", x);
+            }
+            fprintf(o, "\n");
+        }
+    }
+    fprintf(o, "-- asm\n");
+    char buf[160];
+    for (size_t pc = 0; pc < n;) {
+        int s = bpfrt_disasm_insn(v, n, pc, buf, sizeof(buf));
+        fprintf(o, "    %-44s # %zu\n", buf, pc);
+        pc += s > 0 ? (size_t)s : 1;
+    }
+}
+
+static void print_input(FILE *o, const struct gprog *gp, uint64_t seed)
+{
+    struct world *w = &g_worlds[0];
+    world_bind(w, gp);
+    world_reset(w, seed);
+    const struct ptdesc *pt = gp->pt;
+    fprintf(o, "input 0x%016llx:", (unsigned long long)seed);
+    if (pt->pkt) {
+        long len = w->data_end - w->data;
+        fprintf(o, " packet %ld bytes (metadata %ld):", len, (long)(w->data - w->meta));
+        for (long i = 0; i < len && i < 48; i++)
+            fprintf(o, "%s%02x", i % 4 ? "" : " ", w->data[i]);
+        if (len > 48)
+            fprintf(o, " ...");
+    }
+    fprintf(o, "\n  context fields:");
+    for (int i = 0; i < pt->nrd; i++) {
+        uint64_t v = 0;
+        memcpy(&v, w->ctx + pt->rd[i].off, pt->rd[i].size);
+        fprintf(o, " [%u]=0x%llx", pt->rd[i].off, (unsigned long long)v);
+    }
+    fprintf(o, "\n");
+    for (int i = 0; i < gp->nmaps; i++) {
+        const struct wmap *m = &w->maps[i];
+        if (!m->vals)
+            continue;
+        fprintf(o, "  map %s:", m->d->name);
+        for (uint32_t e = 0; e < m->d->max; e++) {
+            if (m->d->type == BPF_MAP_TYPE_HASH) {
+                if (!m->present[e])
+                    continue;
+                uint32_t k;
+                memcpy(&k, m->keys[e], 4);
+                fprintf(o, " key %u=", k);
+            } else {
+                fprintf(o, " [%u]=", e);
+            }
+            for (uint32_t b = 0; b < m->d->vsz && b < 16; b++)
+                fprintf(o, "%02x", m->vals[(size_t)e * m->d->vsz + b]);
+            if (m->d->vsz > 16)
+                fprintf(o, "..");
+        }
+        fprintf(o, "\n");
+    }
+    world_unbind(w);
+}
+
+/* ====================================================================== minimization ====== */
+
+static bool still_fails(const struct gprog *gp, const struct bpfrt_insn *v, size_t n, bool diff,
+                        uint64_t input, int kind, struct bpfrt_verify_result *res)
+{
+    if (verify(gp, v, n, false, res) != 0)
+        return false;
+    uint64_t processed = res->stats.insns_processed;
+    if (diff && verify(gp, v, n, true, res) != 0)
+        return false;
+    struct runner R;
+    struct failure f;
+    memset(&f, 0, sizeof(f));
+    bool failed = false;
+    if (runner_open(&R, gp, v, n, diff, budget_for(processed), &f) == 0)
+        failed = run_input(&R, input, &f) && f.kind == kind;
+    runner_close(&R);
+    return failed;
+}
+
+static bool is_nop(const struct bpfrt_insn *x)
+{
+    return x->code == (BPF_JMP | BPF_JA) && x->off == 0 && x->imm == 0;
+}
+
+/* Drops the `ja +0` slots, relinking jumps. */
+static size_t compact(struct bpfrt_insn *v, size_t n)
+{
+    int32_t *pos = xrealloc(NULL, (n + 1) * sizeof(int32_t));
+    size_t k = 0;
+    for (size_t pc = 0; pc < n; pc++) {
+        pos[pc] = (int32_t)k;
+        if (!is_nop(&v[pc]))
+            k++;
+    }
+    pos[n] = (int32_t)k;
+    struct bpfrt_insn *o = xrealloc(NULL, (k ? k : 1) * sizeof(*o));
+    k = 0;
+    for (size_t pc = 0; pc < n; pc++) {
+        struct bpfrt_insn x = v[pc];
+        if (x.code == (BPF_LD | BPF_DW | BPF_IMM) && pc + 1 < n) {
+            o[k++] = x;
+            o[k++] = v[++pc];
+            continue;
+        }
+        if (is_nop(&x))
+            continue;
+        uint8_t cls = BPF_CLASS(x.code), op = BPF_OP(x.code);
+        if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_EXIT &&
+            !(op == BPF_CALL && x.src_reg != BPF_PSEUDO_CALL)) {
+            bool wide = op == BPF_CALL || (cls == BPF_JMP32 && op == BPF_JA);
+            int64_t t = (int64_t)pc + 1 + (wide ? x.imm : x.off);
+            if (t >= 0 && (size_t)t <= n) {
+                int64_t rel = pos[t] - pos[pc] - 1;
+                if (wide)
+                    x.imm = (int32_t)rel;
+                else
+                    x.off = (int16_t)rel;
+            }
+        }
+        o[k++] = x;
+    }
+    memcpy(v, o, k * sizeof(*o));
+    free(o);
+    free(pos);
+    return k;
+}
+
+/* Shrinks a failing program: instructions become `ja +0` while the verifier still accepts it and
+ * the same input still fails the same way; then the no-ops go. */
+static size_t minimize(const struct gprog *gp, struct bpfrt_insn *v, size_t n, bool diff,
+                       uint64_t input, int kind)
+{
+    struct bpfrt_verify_result *res = malloc(sizeof(*res));
+    const struct bpfrt_insn nop = {BPF_JMP | BPF_JA, 0, 0, 0, 0};
+    bool changed = true;
+    for (int pass = 0; changed && pass < 4; pass++) {
+        changed = false;
+        uint8_t *start = calloc(n, 1);
+        for (size_t i = 0; i < n; i += v[i].code == (BPF_LD | BPF_DW | BPF_IMM) ? 2 : 1)
+            start[i] = 1;
+        for (size_t i = n; i-- > 0;) {
+            if (!start[i] || is_nop(&v[i]))
+                continue;
+            bool wide = v[i].code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 < n;
+            struct bpfrt_insn s0 = v[i], s1 = wide ? v[i + 1] : nop;
+            v[i] = nop;
+            if (wide)
+                v[i + 1] = nop;
+            if (still_fails(gp, v, n, diff, input, kind, res)) {
+                changed = true;
+            } else {
+                v[i] = s0;
+                if (wide)
+                    v[i + 1] = s1;
+            }
+        }
+        free(start);
+    }
+    struct bpfrt_insn *c = xrealloc(NULL, n * sizeof(*c));
+    memcpy(c, v, n * sizeof(*c));
+    size_t k = compact(c, n);
+    if (k > 0 && still_fails(gp, c, k, diff, input, kind, res)) {
+        memcpy(v, c, k * sizeof(*c));
+        n = k;
+    }
+    free(c);
+    free(res);
+    return n;
+}
