@@ -320,13 +320,13 @@ static bool stack_covers(const struct vframe *old, const struct vframe *cur, str
 }
 
 bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
-                   int32_t pc, const uint64_t *live_slots)
+                   int32_t pc, const uint64_t *live_slots, bool exact)
 {
     if (old->nframes != cur->nframes || old->nrefs != cur->nrefs || old->lock_map != cur->lock_map)
         return false;
     struct idmap m; /* only n entries are read: no need to clear the arrays */
     m.n = 0;
-    m.all_precise = old->all_precise;
+    m.all_precise = old->all_precise || exact;
     for (int fi = 0; fi < old->nframes; fi++) {
         const struct vframe *of = old->frames[fi], *cf = cur->frames[fi];
         if (of->callsite != cf->callsite || of->callback != cf->callback)

@@ -466,6 +466,40 @@ static uint32_t state_key(const struct venv *env, const struct vstate *s, int32_
     return key;
 }
 
+/* Callback iterations: numbers that changed since the iteration before (OLD) and whose values
+ * no check needed so far become unknown, so that the iterations reach a fixpoint (Linux's
+ * widen_imprecise_scalars). CUR then describes more states than before: sound. */
+static void widen(const struct vstate *old, struct vstate *cur)
+{
+    if (old->nframes != cur->nframes)
+        return;
+    for (int fi = 0; fi < cur->nframes; fi++) {
+        const struct vframe *of = old->frames[fi];
+        struct vframe *cf = cur->frames[fi];
+        for (int r = 0; r < 11 + cf->nslots; r++) {
+            const struct vreg *o;
+            struct vreg *c;
+            if (r < 11) {
+                o = &of->regs[r];
+                c = &cf->regs[r];
+            } else {
+                int i = r - 11;
+                if (i >= of->nslots || of->slots[i].bytes[0] != SB_SPILL ||
+                    cf->slots[i].bytes[0] != SB_SPILL)
+                    continue;
+                o = &of->slots[i].spill;
+                c = &cf->slots[i].spill;
+            }
+            if (o->type == V_SCALAR && c->type == V_SCALAR && !o->precise && !c->precise &&
+                memcmp(&o->s, &c->s, sizeof(c->s)) != 0) {
+                scalar_unknown(&c->s);
+                c->id = 0;
+                c->pkt_len_id = 0;
+            }
+        }
+    }
+}
+
 /* --- stack liveness --- */
 
 /* Slot I (frame FI) of the path being explored is read: its value in every kept ancestor back
@@ -645,8 +679,12 @@ static int explore(struct venv *env, struct vstate *init)
             while (*kp) {
                 struct kept *k = *kp;
                 if (k->branches == 0 || in_cb) {
+                    /* a state still being explored (callback iterations) has marks that are
+                     * not final yet: compare it whole */
+                    bool done = k->branches == 0;
                     if ((k->key == cur_key || k->wild) &&
-                        vstate_covers(env, k->st, st, pc, k->live_all ? NULL : k->live)) {
+                        vstate_covers(env, k->st, st, pc, k->live_all || !done ? NULL : k->live,
+                                      !done)) {
                         k->hits++;
                         path_done = true;
                         inherit_precision(env, st, last, k->st);
@@ -681,6 +719,14 @@ static int explore(struct venv *env, struct vstate *init)
             /* inside a loop every iteration is a new state that rarely helps pruning: keep
              * one now and then only (Linux's heuristic) */
             bool add = !path_done;
+            if (add && env->cb_entry[pc]) {
+                /* another iteration of a callback: widen against the previous one */
+                for (struct kept *k = env->kept[pc]; k; k = k->next)
+                    if (k->branches > 0 && is_ancestor(k, last)) {
+                        widen(k->st, st);
+                        break;
+                    }
+            }
             if (add && in_loop && env->processed - env->prev_add < 100 &&
                 env->jumps - env->prev_jumps < 20)
                 add = false;

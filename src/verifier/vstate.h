@@ -193,8 +193,10 @@ void vframe_reset_stack(struct venv *env, struct vframe *f);
 /* Slot I of frame F, allocating up to it (NULL when out of memory). */
 struct vslot *vframe_slot(struct venv *env, struct vframe *f, int i);
 /* Every state OLD describes includes every state CUR describes, for registers live at PC. */
+/* LIVE: stack slots per frame to compare (NULL: all). EXACT: compare every number exactly (OLD
+ * is still being explored: its precision marks are not final). */
 bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
-                   int32_t pc, const uint64_t *live);
+                   int32_t pc, const uint64_t *live, bool exact);
 /* Same state exactly (loop detection). */
 bool vstate_equal(const struct venv *env, const struct vstate *a, const struct vstate *b,
                   int32_t pc);

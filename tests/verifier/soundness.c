@@ -406,6 +406,15 @@ static bool bug(struct gen *g, const char *what)
     return true;
 }
 
+/* Records a risk the generator took knowingly (the program may be unsafe). */
+static void mark(struct gen *g, const char *what)
+{
+    g->nbugs++;
+    size_t l = strlen(g->bugs);
+    if (l + strlen(what) + 3 < sizeof(g->bugs))
+        snprintf(g->bugs + l, sizeof(g->bugs) - l, "%s%s", l ? "; " : "", what);
+}
+
 static uint8_t szcode(int sz)
 {
     return sz == 1 ? BPF_B : sz == 2 ? BPF_H : sz == 4 ? BPF_W : BPF_DW;
@@ -1220,6 +1229,8 @@ static void sn_alu(struct gen *g)
             imm = rrange(&g->r, 0, is64 ? 63 : 31);
         else if (op == BPF_DIV || op == BPF_MOD)
             imm = rrange(&g->r, 1, 64);
+        else if (op == BPF_NEG)
+            imm = 0;
         else if (rpct(&g->r, 80))
             imm = rrange(&g->r, 0, 64);
         else
@@ -1244,7 +1255,7 @@ static void sn_alu(struct gen *g)
             break;
         case BPF_MOD:
             sdiv = !usereg && rpct(&g->r, 15);
-            res = sdiv ? U : (v && v != U ? (a < v - 1 ? a : v - 1) : a);
+            res = sdiv ? U : usereg ? a : (v && v != U ? (a < v - 1 ? a : v - 1) : a);
             break;
         case BPF_OR: res = (a != U && v != U) ? smear(a | v) : U; break;
         case BPF_AND: res = a < v ? a : v; break;
@@ -1252,8 +1263,10 @@ static void sn_alu(struct gen *g)
         case BPF_LSH:
             res = (a != U && v < 64 && (a << v) >> v == a) ? a << v : U;
             break;
-        case BPF_RSH: res = v < 64 ? a >> v : U; break;
-        case BPF_ARSH: res = (a <= (uint64_t)INT64_MAX && v < 64) ? a >> v : U; break;
+        case BPF_RSH: res = usereg ? a : a >> v; break;
+        case BPF_ARSH:
+            res = a <= (is64 ? (uint64_t)INT64_MAX : 0x7fffffffull) ? (usereg ? a : a >> v) : U;
+            break;
         case BPF_NEG: res = U; break;
         case BPF_MOV: res = v; break;
         default: res = U; break;
@@ -1305,6 +1318,8 @@ static void sn_alu(struct gen *g)
         area = rrange(&g->r, 8, 300);
     if (area < sz)
         area = sz;
+    if (um == U || um + (uint64_t)sz > (uint64_t)area)
+        mark(g, "ALU result may exceed the stack area it indexes");
     int a = salloc(g, area);
     bool rd = rpct(&g->r, 50);
     if (rd)
@@ -1810,12 +1825,8 @@ static void sn_load(struct gen *g)
         len = cap + rrange(&g->r, 1, 8);
     if (var) {
         gen_scalar(g, R4, l, false);
-        if (which == 0) {
-            gen_bound(g, R4, len - 1, l, R2);
-            addi(g, R4, 1); /* the size must not be 0 */
-        } else {
-            gen_bound(g, R4, len, l, R2);
-        }
+        gen_bound(g, R4, len - 1, l, R2);
+        addi(g, R4, 1); /* at least one byte: byte 0 is always written */
     } else {
         movi(g, R4, len);
     }
@@ -2087,6 +2098,9 @@ static int gen_program(uint64_t seed, int force_bugs, int type_sel, struct gprog
 #define STACK_SPAN (BPFRT_STACK_SIZE * BPFRT_MAX_CALL_DEPTH)
 #define H_SETUP 1000 /* the harness's own helper, called by the prologue */
 
+/* map values are 8-byte aligned, as in Linux (elements are rounded up to 8 bytes) */
+#define STRIDE(d) (((size_t)(d)->vsz + 7) & ~(size_t)7)
+
 struct wmap {
     const struct mdesc *d;
     uint8_t *vals; /* max entries of vsz bytes, each granted as its own region */
@@ -2198,7 +2212,7 @@ static void world_bind(struct world *w, const struct gprog *gp)
         memset(m, 0, sizeof(*m));
         m->d = &gp->maps[i];
         if (m->d->type != BPF_MAP_TYPE_RINGBUF)
-            m->vals = calloc(m->d->max, m->d->vsz);
+            m->vals = calloc(m->d->max, STRIDE(m->d));
     }
 }
 
@@ -2273,7 +2287,7 @@ static void world_reset(struct world *w, uint64_t seed)
             continue;
         }
         int vf = (int)rbelow(&r, 5);
-        for (uint32_t b = 0; b < d->max * d->vsz; b++)
+        for (size_t b = 0; b < d->max * STRIDE(d); b++)
             m->vals[b] = vf == 0 ? 0 : (uint8_t)(vf == 1 ? rbelow(&r, 40) : rnext(&r));
         if (d->type == BPF_MAP_TYPE_HASH) {
             for (uint32_t e = 0; e < d->max; e++) {
@@ -2348,7 +2362,7 @@ static bool w_mem(struct world *w, const char *helper, const char *what, uint64_
             if (!m->vals)
                 continue;
             for (uint32_t e = 0; e < m->d->max; e++) {
-                uint64_t b = (uintptr_t)(m->vals + (size_t)e * m->d->vsz);
+                uint64_t b = (uintptr_t)(m->vals + (size_t)e * STRIDE(m->d));
                 if (addr >= b && end <= b + m->d->vsz) {
                     if (write && (m->d->flags & BPF_F_RDONLY_PROG))
                         goto bad;
@@ -2463,12 +2477,12 @@ static uint64_t h_lookup(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
             memcpy(m->keys[e], key, m->d->ksz);
             m->present[e] = true;
             for (uint32_t b = 0; b < m->d->vsz; b++)
-                m->vals[(size_t)e * m->d->vsz + b] = (uint8_t)rnext(&w->hr);
+                m->vals[(size_t)e * STRIDE(m->d) + b] = (uint8_t)rnext(&w->hr);
         }
     }
     if (e < 0)
         return 0;
-    uint8_t *v = m->vals + (size_t)e * m->d->vsz;
+    uint8_t *v = m->vals + (size_t)e * STRIDE(m->d);
     if (!m->granted[e]) {
         if (bpfrt_vm_grant_current(v, m->d->vsz, !(m->d->flags & BPF_F_RDONLY_PROG)) != 0)
             return 0; /* region table full: NULL is always a possible answer */
@@ -2522,7 +2536,7 @@ static uint64_t h_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
             m->present[e] = true;
         }
     }
-    memmove(m->vals + (size_t)e * m->d->vsz, (const void *)(uintptr_t)r3, m->d->vsz);
+    memmove(m->vals + (size_t)e * STRIDE(m->d), (const void *)(uintptr_t)r3, m->d->vsz);
     return 0;
 }
 
@@ -3104,7 +3118,7 @@ static void world_digest(const struct world *w, int rc, uint64_t r0, uint64_t *d
             continue;
         h = fnv(h, m->present, sizeof(m->present));
         h = fnv(h, m->keys, sizeof(m->keys));
-        h = fnv(h, m->vals, (size_t)m->d->max * m->d->vsz);
+        h = fnv(h, m->vals, (size_t)m->d->max * STRIDE(m->d));
     }
     dig[3] = h;
     dig[4] = w->out;
@@ -3349,7 +3363,7 @@ static void print_input(FILE *o, const struct gprog *gp, uint64_t seed)
                 fprintf(o, " [%u]=", e);
             }
             for (uint32_t b = 0; b < m->d->vsz && b < 16; b++)
-                fprintf(o, "%02x", m->vals[(size_t)e * m->d->vsz + b]);
+                fprintf(o, "%02x", m->vals[(size_t)e * STRIDE(m->d) + b]);
             if (m->d->vsz > 16)
                 fprintf(o, "..");
         }
@@ -3467,4 +3481,525 @@ static size_t minimize(const struct gprog *gp, struct bpfrt_insn *v, size_t n, b
     free(c);
     free(res);
     return n;
+}
+
+/* ====================================================================== statistics ======== */
+
+struct cat {
+    char key[100];
+    uint64_t count;
+    uint64_t seed; /* the shortest example */
+    size_t n;
+    char reason[1600];
+};
+
+static struct cat cats[256];
+static int ncats;
+
+static void normalize(const char *in, char *out, size_t len)
+{
+    size_t k = 0;
+    for (const char *p = in; *p && k + 1 < len && k < 90; p++) {
+        if ((*p >= '0' && *p <= '9') || (*p == '-' && p[1] >= '0' && p[1] <= '9')) {
+            if (k == 0 || out[k - 1] != '#')
+                out[k++] = '#';
+            continue;
+        }
+        out[k++] = *p;
+    }
+    out[k] = '\0';
+}
+
+static void add_cat(const char *reason, uint64_t seed, size_t n)
+{
+    char key[100];
+    normalize(reason, key, sizeof(key));
+    for (int i = 0; i < ncats; i++)
+        if (strcmp(cats[i].key, key) == 0) {
+            cats[i].count++;
+            if (n < cats[i].n) {
+                cats[i].n = n;
+                cats[i].seed = seed;
+                snprintf(cats[i].reason, sizeof(cats[i].reason), "%s", reason);
+            }
+            return;
+        }
+    if (ncats == (int)ARRAY_LEN(cats))
+        return;
+    struct cat *c = &cats[ncats++];
+    snprintf(c->key, sizeof(c->key), "%s", key);
+    snprintf(c->reason, sizeof(c->reason), "%s", reason);
+    c->count = 1;
+    c->seed = seed;
+    c->n = n;
+}
+
+static int cat_cmp(const void *a, const void *b)
+{
+    const struct cat *x = a, *y = b;
+    return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+struct stats {
+    uint64_t gen, acc_p, acc_u, rej, err, inconsistent, fails, setup;
+    uint64_t clean, clean_acc, clean_rej_unsafe, clean_rej_imprecise;
+    uint64_t buggy, buggy_acc, rej_unsafe;
+    uint64_t type_gen[4], type_acc[4];
+    uint64_t sn_gen[S_COUNT], sn_acc[S_COUNT];
+    uint64_t processed;
+};
+
+/* ======================================================================= self-test ======== */
+
+struct selfcase {
+    const char *name;
+    int type; /* index in ptypes */
+    int expect; /* failure kind, or F_NONE: must run cleanly */
+    const char *text;
+};
+
+static const struct selfcase self_cases[] = {
+    {"map value used without a NULL check", 0, F_TRAP,
+     "stw [%r10-4], 7\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, map_by_idx(0)\ncall 1\n"
+     "ldxdw %r0, [%r0+0]\nexit\n"},
+    {"packet read past the end", 0, F_TRAP, "ldxw %r2, [%r1+0]\nldxb %r0, [%r2+100]\nexit\n"},
+    {"uninitialised stack read", 3, F_DIFF, "ldxdw %r0, [%r10-8]\nexit\n"},
+    {"uninitialised register read", 3, F_DIFF, "mov %r0, %r7\nexit\n"},
+    {"pointer returned", 3, F_DIFF, "mov %r0, %r10\nexit\n"},
+    {"endless loop", 3, F_BUDGET, "mov %r0, 0\nl:\nadd %r0, 1\njne %r0, 0, l\nexit\n"},
+    {"store to a read-only context field", 0, F_TRAP, "stw [%r1+12], 1\nmov %r0, 2\nexit\n"},
+    {"context load across two fields", 0, F_TRAP, "ldxdw %r0, [%r1+12]\nexit\n"},
+    {"context field the type may not read", 0, F_TRAP, "ldxw %r0, [%r1+20]\nexit\n"},
+    {"ring-buffer record leaked", 3, F_LEAK,
+     "lddw %r1, map_by_idx(2)\nmov %r2, 8\nmov %r3, 0\ncall 131\nmov %r0, 0\nexit\n"},
+    {"ring-buffer record written after submit", 3, F_STALE,
+     "lddw %r1, map_by_idx(2)\nmov %r2, 8\nmov %r3, 0\ncall 131\njeq %r0, 0, out\n"
+     "mov %r6, %r0\nmov %r1, %r0\nmov %r2, 0\ncall 132\nstdw [%r6+0], 1\nout:\nmov %r0, 0\n"
+     "exit\n"},
+    {"ring-buffer record submitted twice", 3, F_CONTRACT,
+     "lddw %r1, map_by_idx(2)\nmov %r2, 8\nmov %r3, 0\ncall 131\njeq %r0, 0, out\n"
+     "mov %r6, %r0\nmov %r1, %r0\nmov %r2, 0\ncall 132\nmov %r1, %r6\nmov %r2, 0\ncall 132\n"
+     "out:\nmov %r0, 0\nexit\n"},
+    {"packet pointer used after xdp_adjust_head", 0, F_STALE,
+     "mov %r6, %r1\nldxw %r7, [%r6+0]\nldxw %r8, [%r6+4]\nmov %r2, %r7\nadd %r2, 1\n"
+     "jgt %r2, %r8, out\nmov %r1, %r6\nmov %r2, -4\ncall 44\nldxb %r0, [%r7+0]\nexit\nout:\n"
+     "mov %r0, 0\nexit\n"},
+    {"map key above the stack top", 3, F_CONTRACT,
+     "mov %r2, %r10\nlddw %r1, map_by_idx(0)\ncall 1\nmov %r0, 0\nexit\n"},
+    {"map key uninitialised", 3, F_DIFF,
+     "mov %r2, %r10\nadd %r2, -8\nlddw %r1, map_by_idx(0)\ncall 1\nmov %r0, 0\nexit\n"},
+    {"map value read past its end", 3, F_TRAP,
+     "stw [%r10-4], 0\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, map_by_idx(1)\ncall 1\n"
+     "jeq %r0, 0, out\nldxb %r0, [%r0+16]\nexit\nout:\nmov %r0, 0\nexit\n"},
+    {"return value out of range", 2, F_RET, "mov %r0, 2\nexit\n"},
+    {"store into a read-only packet", 2, F_TRAP,
+     "ldxw %r2, [%r1+76]\nldxw %r3, [%r1+80]\nmov %r4, %r2\nadd %r4, 1\njgt %r4, %r3, out\n"
+     "stb [%r2+0], 1\nout:\nmov %r0, 1\nexit\n"},
+    {"callee's stack used after it returned", 3, F_TRAP,
+     "call local f\nldxdw %r0, [%r0+0]\nexit\nf:\nmov %r0, %r10\nadd %r0, -8\n"
+     "stdw [%r0+0], 7\nexit\n"},
+    {"callee reads r6 before writing it", 3, F_DIFF,
+     "mov %r6, 5\nmov %r1, 1\ncall local f\nexit\nf:\nmov %r0, %r6\nexit\n"},
+    {"caller registers after a call", 3, F_DIFF,
+     "mov %r3, 5\ncall local f\nmov %r0, %r3\nexit\nf:\nmov %r0, 1\nexit\n"},
+    /* safe programs: the harness must not complain */
+    {"safe: packet access after a check", 0, F_NONE,
+     "ldxw %r2, [%r1+0]\nldxw %r3, [%r1+4]\nmov %r4, %r2\nadd %r4, 14\njgt %r4, %r3, drop\n"
+     "ldxb %r0, [%r2+13]\nstb [%r2+0], 1\nexit\ndrop:\nmov %r0, 1\nexit\n"},
+    {"safe: map lookup and update", 0, F_NONE,
+     "stw [%r10-4], 3\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, map_by_idx(0)\ncall 1\n"
+     "jeq %r0, 0, out\nldxdw %r6, [%r0+8]\nstxdw [%r0+0], %r6\nlock add [%r0+8], %r6\nout:\n"
+     "stdw [%r10-24], 1\nstdw [%r10-16], 2\nlddw %r1, map_by_idx(0)\nmov %r2, %r10\n"
+     "add %r2, -4\nmov %r3, %r10\nadd %r3, -24\nmov %r4, 0\ncall 2\nmov %r0, 0\nexit\n"},
+    {"safe: spill, fill, call", 3, F_NONE,
+     "stdw [%r10-8], 4\nmov %r1, %r10\nadd %r1, -8\nmov %r2, 8\ncall local sum\n"
+     "stxdw [%r10-16], %r0\nldxdw %r0, [%r10-16]\nexit\nsum:\nmov %r0, 0\nmov %r3, 0\n"
+     "loop:\njge %r3, %r2, done\nmov %r4, %r1\nadd %r4, %r3\nldxb %r5, [%r4+0]\n"
+     "add %r0, %r5\nadd %r3, 1\nja loop\ndone:\nexit\n"},
+    {"safe: ring-buffer record", 3, F_NONE,
+     "lddw %r1, map_by_idx(2)\nmov %r2, 16\nmov %r3, 0\ncall 131\njeq %r0, 0, out\n"
+     "stdw [%r0+8], 1\nmov %r1, %r0\nmov %r2, 0\ncall 132\nout:\nmov %r0, 0\nexit\n"},
+    {"safe: adjust_head then reload", 0, F_NONE,
+     "mov %r6, %r1\nmov %r2, -8\ncall 44\nldxw %r7, [%r6+0]\nldxw %r8, [%r6+4]\n"
+     "mov %r2, %r7\nadd %r2, 8\njgt %r2, %r8, out\nldxdw %r0, [%r7+0]\nstb [%r7+1], 2\nexit\n"
+     "out:\nmov %r0, 2\nexit\n"},
+    {"safe: load_bytes into the stack", 1, F_NONE,
+     "mov %r6, %r1\nmov %r2, 2\nmov %r3, %r10\nadd %r3, -16\nmov %r4, 16\ncall 26\n"
+     "ldxdw %r0, [%r10-8]\nldxdw %r1, [%r10-16]\nadd %r0, %r1\nexit\n"},
+};
+
+static void self_maps(struct gprog *gp, int type)
+{
+    memset(gp, 0, sizeof(*gp));
+    gp->pt = &ptypes[type];
+    gp->nmaps = 3;
+    struct mdesc *m = gp->maps;
+    m[0] = (struct mdesc){BPF_MAP_TYPE_HASH, 4, 16, 4, 0, false, {0}, "hmap"};
+    m[1] = (struct mdesc){BPF_MAP_TYPE_ARRAY, 4, 16, 2, 0, false, {0}, "amap"};
+    m[2] = (struct mdesc){BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, false, {0}, "rb"};
+}
+
+static void self_test(int nprog, uint64_t seed)
+{
+    printf("self-test: hand-written programs run without the verifier\n");
+    for (size_t i = 0; i < ARRAY_LEN(self_cases); i++) {
+        const struct selfcase *c = &self_cases[i];
+        struct gprog gp;
+        self_maps(&gp, c->type);
+        struct bpfrt_insn *v;
+        size_t n;
+        struct bpfrt_diag d;
+        if (!CHECK(bpfrt_asm(c->text, c->name, &v, &n, &d) == 0, "self-test '%s': %s", c->name,
+                   d.msg))
+            continue;
+        struct failure f;
+        bool failed = run_program(&gp, v, n, true, 1000, 40, mix64(seed, i), &f);
+        if (c->expect == F_NONE)
+            CHECK(!failed, "self-test '%s': the harness reports a safe program: %s: %s", c->name,
+                  fk_name[f.kind], f.msg);
+        else
+            CHECK(failed && f.kind == c->expect,
+                  "self-test '%s': expected '%s', got %s%s%s", c->name, fk_name[c->expect],
+                  failed ? fk_name[f.kind] : "no failure", failed ? ": " : "", failed ? f.msg : "");
+        printf("  %-46s %s\n", c->name, failed ? fk_name[f.kind] : "runs cleanly");
+        free(v);
+    }
+    /* generated programs with mistakes, run as if accepted: most must fail */
+    int with_bugs = 0, caught = 0, clean = 0, clean_failed = 0;
+    for (int i = 0; i < nprog; i++) {
+        struct gprog gp;
+        bool bugs = i % 4 != 0;
+        if (gen_program(mix64(seed ^ 0x5e1f, (uint64_t)i), bugs ? 30 : 0, -1, &gp) != 0)
+            continue;
+        struct failure f;
+        bool failed = run_program(&gp, gp.insns, gp.n, true, 20000, 24, gp.seed, &f);
+        if (failed && f.kind == F_SETUP) {
+            printf("  note: a generated program cannot be run: %s\n", f.msg);
+            failed = false;
+        }
+        if (gp.nbugs) {
+            with_bugs++;
+            caught += failed;
+        } else {
+            clean++;
+            clean_failed += failed;
+            if (failed && clean_failed <= 3) {
+                printf("  note: a generated program without injected mistakes fails when run "
+                       "unverified (%s: %s); the verifier must reject it:\n",
+                       fk_name[f.kind], f.msg);
+                print_prog(stdout, &gp, gp.insns, gp.n);
+            }
+        }
+        free(gp.insns);
+    }
+    double rate = with_bugs ? (double)caught / with_bugs : 0;
+    printf("self-test: %d generated programs with injected mistakes run unverified: %d (%.0f%%) "
+           "fail at run time; %d without mistakes: %d fail\n",
+           with_bugs, caught, 100 * rate, clean, clean_failed);
+    CHECK(with_bugs == 0 || rate >= 0.25,
+          "self-test: only %.0f%% of unsafe generated programs fail when run without the "
+          "verifier: an accept-everything verifier would not be noticed",
+          100 * rate);
+}
+
+/* =========================================================================== main ========= */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+struct opts {
+    double seconds;
+    long programs;
+    uint64_t seed;
+    int runs;
+    long only;
+    bool accept_all, self, verbose, dump_rejected, dump_clean, minimize;
+    int type;
+};
+
+static void report_failure(const struct opts *o, long idx, const struct gprog *gp,
+                           const struct failure *f, bool diff, uint64_t processed, int nfail)
+{
+    printf("\nSOUNDNESS FAILURE %d: %s\n", nfail, fk_name[f->kind]);
+    printf("  %s\n", f->msg);
+    printf("  program %ld of seed 0x%llx (program seed 0x%llx), type %s, verified %s, %llu insns "
+           "processed\n",
+           idx, (unsigned long long)o->seed, (unsigned long long)gp->seed, gp->pt->name,
+           o->accept_all ? "NOT (--accept-all)"
+           : diff        ? "privileged and unprivileged: accepted"
+                         : "privileged: accepted (unprivileged: rejected)",
+           (unsigned long long)processed);
+    printf("  injected mistakes: %s\n", gp->nbugs ? gp->bugs : "none");
+    printf("  reproduce: test_soundness --seed 0x%llx --only %ld\n", (unsigned long long)o->seed,
+           idx);
+    print_input(stdout, gp, f->input);
+    print_prog(stdout, gp, gp->insns, gp->n);
+    if (o->minimize && f->kind != F_SETUP) {
+        struct bpfrt_insn *v = xrealloc(NULL, gp->n * sizeof(*v));
+        memcpy(v, gp->insns, gp->n * sizeof(*v));
+        size_t n = minimize(gp, v, gp->n, diff, f->input, f->kind);
+        printf("  minimized (%zu of %zu slots; same input, same failure):\n", n, gp->n);
+        print_prog(stdout, gp, v, n);
+        free(v);
+    }
+    fflush(stdout);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: test_soundness [--seconds S] [--programs N] [--seed X] [--runs R]\n"
+                    "                      [--only K] [--type xdp|sched_cls|cgroup_skb|unspec]\n"
+                    "                      [--accept-all] [--no-self-test] [--no-minimize] [-v]\n"
+                    "                      [--dump-rejected] [--dump-clean]\n");
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    struct opts o = {.seconds = 0,
+                     .programs = 0,
+                     .seed = 0x50d5eedull,
+                     .runs = 32,
+                     .only = -1,
+                     .self = true,
+                     .minimize = true,
+                     .type = -1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(a, "--seconds") && more)
+            o.seconds = strtod(argv[++i], NULL);
+        else if (!strcmp(a, "--programs") && more)
+            o.programs = strtol(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--seed") && more)
+            o.seed = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--runs") && more)
+            o.runs = (int)strtol(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--only") && more)
+            o.only = strtol(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--type") && more) {
+            const char *t = argv[++i];
+            for (size_t k = 0; k < ARRAY_LEN(ptypes); k++)
+                if (!strcmp(ptypes[k].name, t))
+                    o.type = (int)k;
+            if (o.type < 0) {
+                usage();
+                return 2;
+            }
+        } else if (!strcmp(a, "--accept-all"))
+            o.accept_all = true;
+        else if (!strcmp(a, "--no-self-test"))
+            o.self = false;
+        else if (!strcmp(a, "--no-minimize"))
+            o.minimize = false;
+        else if (!strcmp(a, "-v"))
+            o.verbose = true;
+        else if (!strcmp(a, "--dump-rejected"))
+            o.dump_rejected = true;
+        else if (!strcmp(a, "--dump-clean"))
+            o.dump_clean = true;
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (o.seconds <= 0 && o.programs <= 0) {
+        o.programs = 2000; /* the CTest default: bounded and deterministic */
+        o.seconds = 300;
+    }
+    if (o.only >= 0) {
+        o.self = false;
+        o.verbose = true;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = segv_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    world_init(&g_worlds[0], 0);
+    world_init(&g_worlds[1], 1);
+
+    printf("bpfrt verifier soundness harness: seed 0x%llx, %s%ld programs, %.0f s limit, %d runs "
+           "per accepted program%s\n",
+           (unsigned long long)o.seed, o.programs > 0 ? "up to " : "", o.programs > 0 ? o.programs : -1L,
+           o.seconds, o.runs, o.accept_all ? ", --accept-all (verifier ignored)" : "");
+    double t0 = now_s();
+    if (o.self)
+        self_test(200, o.seed);
+
+    struct stats st;
+    memset(&st, 0, sizeof(st));
+    struct bpfrt_verify_result *res = malloc(sizeof(*res));
+    char reason_p[1600];
+    int nfail = 0;
+    double tstart = now_s();
+    for (long idx = o.only >= 0 ? o.only : 0;; idx++) {
+        if (o.only >= 0 && idx > o.only)
+            break;
+        if (o.programs > 0 && idx >= o.programs)
+            break;
+        if (o.seconds > 0 && now_s() - tstart > o.seconds)
+            break;
+        struct gprog gp;
+        uint64_t pseed = mix64(o.seed, (uint64_t)idx);
+        if (gen_program(pseed, -1, o.type, &gp) != 0) {
+            CHECK(false, "program %ld: the generator produced an unlinkable program", idx);
+            continue;
+        }
+        int ti = (int)(gp.pt - ptypes);
+        st.gen++;
+        st.type_gen[ti]++;
+        int rp = verify(&gp, gp.insns, gp.n, false, res);
+        uint64_t processed = res->stats.insns_processed;
+        snprintf(reason_p, sizeof(reason_p), "%s", rp == 1 ? res->reason : res->message);
+        int ru = verify(&gp, gp.insns, gp.n, true, res);
+        st.processed += processed;
+        if (rp < 0 || ru < 0) {
+            st.err++;
+            if (o.verbose || st.err <= 3)
+                printf("program %ld: the verifier cannot check it: %s\n", idx,
+                       rp < 0 ? reason_p : res->message);
+        }
+        if (ru == 0 && rp != 0) {
+            st.inconsistent++;
+            if (st.inconsistent <= 3) {
+                printf("\nNOTE: program %ld is accepted unprivileged but rejected privileged (%s)\n",
+                       idx, reason_p);
+                print_prog(stdout, &gp, gp.insns, gp.n);
+            }
+        }
+        bool acc = rp == 0, diff = ru == 0;
+        if (o.accept_all) {
+            acc = true;
+            diff = true;
+        }
+        if (gp.nbugs == 0) {
+            st.clean++;
+            st.clean_acc += rp == 0;
+            for (int s = 0; s < S_COUNT; s++)
+                if (gp.snippets & (1u << s)) {
+                    st.sn_gen[s]++;
+                    st.sn_acc[s] += rp == 0;
+                }
+        } else {
+            st.buggy++;
+            st.buggy_acc += rp == 0;
+        }
+        if (o.verbose)
+            printf("#%ld %s %zu slots: %s%s%s [%s]\n", idx, gp.pt->name, gp.n,
+                   rp == 0   ? (ru == 0 ? "accepted" : "accepted privileged only")
+                   : rp == 1 ? "rejected: "
+                             : "error: ",
+                   rp == 0 ? "" : reason_p, "", gp.nbugs ? gp.bugs : "no mistakes");
+        if (rp == 0) {
+            st.acc_p++;
+            st.type_acc[ti]++;
+            st.acc_u += ru == 0;
+        } else if (rp == 1) {
+            st.rej++;
+        }
+        if (acc) {
+            struct failure f;
+            if (run_program(&gp, gp.insns, gp.n, diff, processed, o.runs, pseed, &f)) {
+                if (f.kind == F_SETUP)
+                    st.setup++;
+                nfail++;
+                st.fails++;
+                if (nfail <= 10)
+                    report_failure(&o, idx, &gp, &f, diff, processed, nfail);
+                else
+                    printf("SOUNDNESS FAILURE %d: program %ld: %s: %s\n", nfail, idx,
+                           fk_name[f.kind], f.msg);
+            }
+        } else if (rp == 1) {
+            /* rejected: is it demonstrably unsafe? (12 unverified runs) */
+            struct failure f;
+            bool unsafe = run_program(&gp, gp.insns, gp.n, true, 20000, 12, pseed, &f);
+            st.rej_unsafe += unsafe;
+            if (gp.nbugs == 0) {
+                if (unsafe)
+                    st.clean_rej_unsafe++;
+                else {
+                    st.clean_rej_imprecise++;
+                    add_cat(reason_p, gp.seed ^ (uint64_t)idx, gp.n);
+                    if (o.dump_clean) {
+                        printf("\nrejected, no injected mistake, never failed when run (program "
+                               "%ld): %s\n",
+                               idx, reason_p);
+                        print_prog(stdout, &gp, gp.insns, gp.n);
+                    }
+                }
+            }
+            if (o.dump_rejected) {
+                printf("\nrejected (program %ld, mistakes: %s, %s at run time): %s\n", idx,
+                       gp.nbugs ? gp.bugs : "none", unsafe ? fk_name[f.kind] : "never failed",
+                       reason_p);
+                print_prog(stdout, &gp, gp.insns, gp.n);
+            }
+        }
+        free(gp.insns);
+    }
+    double el = now_s() - t0;
+    printf("\n==== summary (seed 0x%llx) ====\n", (unsigned long long)o.seed);
+    printf("programs generated   %llu (%llu without injected mistakes)\n",
+           (unsigned long long)st.gen, (unsigned long long)st.clean);
+    printf("accepted             %llu (%.1f%%; unprivileged too: %llu)\n",
+           (unsigned long long)st.acc_p, st.gen ? 100.0 * st.acc_p / st.gen : 0,
+           (unsigned long long)st.acc_u);
+    printf("rejected             %llu (%.1f%%; %llu of them fail when run unverified)\n",
+           (unsigned long long)st.rej, st.gen ? 100.0 * st.rej / st.gen : 0,
+           (unsigned long long)st.rej_unsafe);
+    printf("verifier errors      %llu\n", (unsigned long long)st.err);
+    printf("with mistakes        %llu, accepted %llu\n", (unsigned long long)st.buggy,
+           (unsigned long long)st.buggy_acc);
+    printf("without mistakes     %llu, accepted %llu, rejected: %llu unsafe when run, %llu never "
+           "failed (imprecision candidates)\n",
+           (unsigned long long)st.clean, (unsigned long long)st.clean_acc,
+           (unsigned long long)st.clean_rej_unsafe, (unsigned long long)st.clean_rej_imprecise);
+    printf("per type (generated/accepted):");
+    for (int t = 0; t < 4; t++)
+        printf(" %s %llu/%llu", ptypes[t].name, (unsigned long long)st.type_gen[t],
+               (unsigned long long)st.type_acc[t]);
+    printf("\nper snippet, programs without mistakes (generated/accepted):\n ");
+    for (int s = 0; s < S_COUNT; s++)
+        printf(" %s %llu/%llu", sn_names[s], (unsigned long long)st.sn_gen[s],
+               (unsigned long long)st.sn_acc[s]);
+    printf("\nverifier: %.0f insns processed per program on average\n",
+           st.gen ? (double)st.processed / st.gen : 0);
+    printf("runs                 %llu (world runs: accepted programs run %d inputs, twice when "
+           "the unprivileged verifier accepted them)\n",
+           (unsigned long long)g_world_runs, o.runs);
+    printf("accepted-unprivileged but rejected-privileged: %llu\n",
+           (unsigned long long)st.inconsistent);
+    printf("FAILURES ON ACCEPTED PROGRAMS: %llu%s\n", (unsigned long long)st.fails,
+           st.setup ? " (some could not be run at all)" : "");
+    printf("time                 %.1f s\n", el);
+    if (ncats) {
+        qsort(cats, (size_t)ncats, sizeof(cats[0]), cat_cmp);
+        printf("rejections of programs without mistakes that never failed when run (top "
+               "reasons):\n");
+        for (int i = 0; i < ncats && i < 12; i++)
+            printf("  %6llu  %s\n", (unsigned long long)cats[i].count, cats[i].reason);
+    }
+    free(res);
+    if (!o.accept_all) {
+        CHECK(st.fails == 0, "%llu accepted programs failed at run time",
+              (unsigned long long)st.fails);
+        if (st.gen >= 100 && o.only < 0 && o.type < 0) {
+            CHECK(st.acc_p * 5 >= st.gen, "only %llu of %llu programs accepted (want >= 20%%)",
+                  (unsigned long long)st.acc_p, (unsigned long long)st.gen);
+            CHECK(st.rej * 5 >= st.gen, "only %llu of %llu programs rejected (want >= 20%%)",
+                  (unsigned long long)st.rej, (unsigned long long)st.gen);
+        }
+    } else {
+        printf("--accept-all: %s\n", st.fails ? "the harness notices an accept-everything verifier"
+                                              : "WARNING: nothing failed");
+        CHECK(st.fails > 0, "--accept-all: no program failed");
+    }
+    return tl_summary();
 }
