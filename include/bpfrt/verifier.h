@@ -29,6 +29,9 @@ struct bpfrt_verify_opts {
     /* when not NULL: receives the control-flow graph in Graphviz form, each block with the
      * registers the states reaching it agree on (malloc'd; the caller frees it) */
     char **dot;
+    /* when not NULL and the program is accepted: receives a copy of the instructions rewritten
+     * for bpfrt's runtime context (see below; malloc'd, the caller frees it) */
+    struct bpfrt_insn **rewritten;
 };
 
 struct bpfrt_verify_stats {
@@ -64,6 +67,17 @@ int bpfrt_verify_program(struct bpfrt_object *obj, size_t prog,
 int bpfrt_verify_insns(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_map_spec *maps,
                        size_t map_cnt, const struct bpfrt_verify_opts *opts,
                        struct bpfrt_verify_result *res);
+
+/* The runtime context of every program type is its UAPI structure (r1 points at it), followed,
+ * at the next multiple of 8, by full 64-bit pointers for the packet: the UAPI's 32-bit `data`,
+ * `data_end` and `data_meta` fields (xdp_md, __sk_buff) cannot hold a host pointer, so the
+ * verifier rewrites their loads into 8-byte loads of these slots (as Linux rewrites context
+ * accesses to its own structures). Offset of slot SLOT for a context of CTX_SIZE bytes: */
+enum bpfrt_ctx_ptr_slot { BPFRT_CTX_DATA = 0, BPFRT_CTX_DATA_END = 1, BPFRT_CTX_DATA_META = 2 };
+static inline uint32_t bpfrt_ctx_ptr_offset(uint32_t ctx_size, enum bpfrt_ctx_ptr_slot slot)
+{
+    return ((ctx_size + 7u) & ~7u) + 8u * (uint32_t)slot;
+}
 
 /* Name of a Linux program type as bpftool spells it ("xdp"), or NULL. */
 const char *bpfrt_verifier_prog_type_name(uint32_t type);

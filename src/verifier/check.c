@@ -511,6 +511,10 @@ static bool mem_access(struct venv *env, struct vstate *s, int32_t pc, int preg,
         }
         if (write)
             return true;
+        if (env->ctx_ptr && ca.field_size == 4 &&
+            (ca.kind == BPFRT_CTX_PKT || ca.kind == BPFRT_CTX_PKT_END ||
+             ca.kind == BPFRT_CTX_PKT_META))
+            env->ctx_ptr[pc] = (uint8_t)(ca.kind + 1); /* rewritten to the runtime's pointer */
         vreg_scalar_unknown(dst);
         switch (ca.kind) {
         case BPFRT_CTX_PKT: dst->type = V_PKT; break;

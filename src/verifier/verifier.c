@@ -950,6 +950,7 @@ static void free_env(struct venv *env)
     free(env->visited);
     free(env->cb_entry);
     free(env->leader);
+    free(env->ctx_ptr);
     free(env->dec);
 }
 
@@ -1023,6 +1024,8 @@ static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_m
     }
     if (opts && opts->dot)
         env.blocks = calloc(n, sizeof(*env.blocks));
+    if (opts && opts->rewritten)
+        env.ctx_ptr = calloc(n, 1);
     struct vstate *st = vstate_new(&env);
     struct vframe *f = st ? vframe_new(&env, -1, 0) : NULL;
     if (!f) {
@@ -1040,6 +1043,24 @@ static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_m
         return rc;
     }
     fill_result(&env, obj, prog, res);
+    if (opts && opts->rewritten && env.ctx_ptr && !env.failed) {
+        /* the accepted program, with the packet pointer loads moved to the runtime's slots */
+        struct bpfrt_insn *out = malloc(n * sizeof(*out));
+        if (out) {
+            memcpy(out, insns, n * sizeof(*out));
+            for (size_t pc = 0; pc < n; pc++) {
+                if (!env.ctx_ptr[pc])
+                    continue;
+                uint8_t kind = (uint8_t)(env.ctx_ptr[pc] - 1);
+                enum bpfrt_ctx_ptr_slot slot = kind == BPFRT_CTX_PKT       ? BPFRT_CTX_DATA
+                                               : kind == BPFRT_CTX_PKT_END ? BPFRT_CTX_DATA_END
+                                                                           : BPFRT_CTX_DATA_META;
+                out[pc].code = BPF_LDX | BPF_MEM | BPF_DW;
+                out[pc].off = (int16_t)bpfrt_ctx_ptr_offset(env.pt->ctx_size, slot);
+            }
+        }
+        *opts->rewritten = out;
+    }
     if (opts && opts->dot && env.blocks)
         *opts->dot = make_dot(&env, obj ? bpfrt_object_spec(obj, prog)->name : "program");
     free_env(&env);

@@ -152,7 +152,8 @@ struct venv {
     uint8_t *prune;    /* 1: keep states here (jump targets, after calls) */
     uint16_t *live_in; /* registers read before written from here on (bit per register) */
     uint8_t *visited;
-    uint8_t *leader;   /* 1: a basic block starts here */
+    uint8_t *leader;  /* 1: a basic block starts here */
+    uint8_t *ctx_ptr; /* per instruction: 1 + enum bpfrt_ctx_kind of a 32-bit packet pointer load */
     uint8_t *cb_entry; /* 1: entry of a callback (pruning against its own iterations) */
     struct kept **kept;
     uint32_t next_id;

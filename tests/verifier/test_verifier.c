@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include "bpfrt/object.h"
 #include "bpfrt/verifier.h"
+#include "bpfrt/vm.h"
 #include "testlib.h"
 
 static uint32_t map_type_by_name(const char *s)
@@ -117,6 +120,67 @@ static void run_case(const char *path)
     free(text);
 }
 
+/* The context rewrite: an accepted XDP program's 32-bit data/data_end loads become 8-byte loads
+ * of the runtime context's pointer slots, and the rewritten program runs in the interpreter on a
+ * real packet. */
+static void test_ctx_rewrite(void)
+{
+    static const char *text = "ldxw %r2, [%r1+0]\n"
+                              "ldxw %r3, [%r1+4]\n"
+                              "mov %r4, %r2\n"
+                              "add %r4, 14\n"
+                              "jgt %r4, %r3, drop\n"
+                              "ldxb %r0, [%r2+13]\n"
+                              "exit\n"
+                              "drop:\n"
+                              "mov %r0, 1000\n"
+                              "exit\n";
+    struct bpfrt_insn *insns = NULL, *rw = NULL;
+    size_t n = 0;
+    struct bpfrt_diag diag;
+    if (!CHECK(bpfrt_asm(text, "rewrite", &insns, &n, &diag) == 0, "%s", diag.msg))
+        return;
+    struct bpfrt_verify_opts opts = {
+        .sz = sizeof(opts), .set_type = true, .prog_type = BPF_PROG_TYPE_XDP, .rewritten = &rw};
+    struct bpfrt_verify_result res;
+    int rc = bpfrt_verify_insns(insns, n, NULL, 0, &opts, &res);
+    CHECK(rc == 0 && rw, "rewrite: not accepted (%s)", res.message);
+    if (rc == 0 && rw) {
+        uint32_t data_off = bpfrt_ctx_ptr_offset(sizeof(struct xdp_md), BPFRT_CTX_DATA);
+        uint32_t end_off = bpfrt_ctx_ptr_offset(sizeof(struct xdp_md), BPFRT_CTX_DATA_END);
+        CHECK(rw[0].code == (BPF_LDX | BPF_MEM | BPF_DW) && rw[0].off == (int16_t)data_off &&
+                  rw[1].code == (BPF_LDX | BPF_MEM | BPF_DW) && rw[1].off == (int16_t)end_off,
+              "rewrite: loads not moved to the pointer slots (code 0x%02x off %d)", rw[0].code,
+              rw[0].off);
+        CHECK(memcmp(&rw[2], &insns[2], (n - 2) * sizeof(*rw)) == 0,
+              "rewrite: other instructions changed");
+        /* the runtime context: xdp_md, then the 64-bit packet pointers */
+        struct {
+            struct xdp_md md;
+            uint64_t data, data_end, data_meta;
+        } ctx;
+        uint8_t pkt[60];
+        for (size_t i = 0; i < sizeof(pkt); i++)
+            pkt[i] = (uint8_t)(i * 7);
+        for (size_t len = 0; len <= 20; len += 10) {
+            memset(&ctx, 0, sizeof(ctx));
+            ctx.data = (uint64_t)(uintptr_t)pkt;
+            ctx.data_end = (uint64_t)(uintptr_t)(pkt + len);
+            struct bpfrt_vm *vm = bpfrt_vm_create(rw, n, &diag);
+            uint64_t r0 = 0;
+            CHECK(vm && bpfrt_vm_grant(vm, pkt, len, false) == 0 &&
+                      bpfrt_vm_run(vm, &ctx, sizeof(ctx), &r0, &diag) == 0,
+                  "rewrite: run failed: %s", diag.msg);
+            uint64_t want = len >= 14 ? pkt[13] : 1000;
+            CHECK(r0 == want, "rewrite: packet of %zu bytes gave %llu, expected %llu", len,
+                  (unsigned long long)r0, (unsigned long long)want);
+            bpfrt_vm_destroy(vm);
+        }
+    }
+    free(rw);
+    free(insns);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -132,5 +196,6 @@ int main(int argc, char **argv)
     if (n > 0)
         tl_free_list(files, n);
     printf("%d cases\n", n);
+    test_ctx_rewrite();
     return tl_summary();
 }
