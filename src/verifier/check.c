@@ -373,6 +373,27 @@ static bool stack_read(struct venv *env, int32_t pc, struct vframe *f, int64_t l
     return true;
 }
 
+/* The stack of every frame in the call chain counts against one 512-byte budget (Linux rounds
+ * each frame to 32 bytes). Checked whenever a frame grows. */
+static void stack_total_check(struct venv *env, const struct vframe *grown)
+{
+    struct vstate *s = env->cur_state;
+    if (!s || s->nframes < 2)
+        return;
+    int32_t total = 0;
+    for (int i = 0; i < s->nframes; i++)
+        total += (s->frames[i]->depth + 31) & ~31;
+    if (total > env->max_stack)
+        env->max_stack = total;
+    if (total > BPFRT_STACK_SIZE)
+        verr(env, env->cur_pc,
+             "combined stack of the call chain is %d bytes, more than %d (this frame uses %d)",
+             total, BPFRT_STACK_SIZE, grown->depth);
+}
+
+/* Stack bytes [lo, hi+size) may be written (LO == HI: exactly [lo, lo+size)). Bytes certainly
+ * written get KIND; bytes only possibly written (a variable offset) stay uninitialised if they
+ * were, since a read of them could see the old garbage. */
 static void stack_mark(struct venv *env, struct vframe *f, int64_t lo, int64_t hi, int size,
                        uint8_t kind)
 {
@@ -383,14 +404,19 @@ static void stack_mark(struct venv *env, struct vframe *f, int64_t lo, int64_t h
         struct vslot *sl = vframe_slot(env, f, slot);
         if (!sl)
             continue;
+        bool certain = o >= hi && o < lo + size;
         if (sl->bytes[byte] == SB_SPILL) /* a spill partly overwritten: its other bytes stay data */
             for (int b = 0; b < 8; b++)
                 if (sl->bytes[b] == SB_SPILL)
                     sl->bytes[b] = SB_MISC;
-        sl->bytes[byte] = kind;
+        if (certain)
+            sl->bytes[byte] = kind;
+        else if (sl->bytes[byte] != SB_INVALID)
+            sl->bytes[byte] = SB_MISC;
     }
     if (-lo > f->depth)
         f->depth = (int32_t)-lo;
+    stack_total_check(env, f);
 }
 
 static bool stack_write(struct venv *env, int32_t pc, struct vframe *f, int64_t lo, int64_t hi,
@@ -423,7 +449,8 @@ static bool stack_write(struct venv *env, int32_t pc, struct vframe *f, int64_t 
         vlive_write(env, f, lo, lo + 8);
         if (-lo > f->depth)
             f->depth = (int32_t)-lo;
-        return true;
+        stack_total_check(env, f);
+        return !env->failed;
     }
     uint64_t c;
     uint8_t kind =
@@ -434,7 +461,7 @@ static bool stack_write(struct venv *env, int32_t pc, struct vframe *f, int64_t 
         /* a 32-bit spill of a scalar: keep it when it is a known constant */
     }
     stack_mark(env, f, lo, hi, size, kind);
-    return true;
+    return !env->failed;
 }
 
 /* The frame a stack pointer points into. */
@@ -472,6 +499,20 @@ static bool mem_access(struct venv *env, struct vstate *s, int32_t pc, int preg,
                  vtype_name(p));
             return false;
         }
+    }
+    if (env->mem_kind) {
+        /* one instruction, one kind of memory where the context is involved: context accesses
+         * are rewritten for the runtime, so the same instruction cannot also reach other memory
+         * (Linux refuses this too) */
+        uint8_t k = p->type == V_CTX ? 1 : 2;
+        if (env->mem_kind[pc] && env->mem_kind[pc] != k) {
+            verr(env, pc,
+                 "the same instruction accesses the context on one path and other memory on "
+                 "another (r%d is %s here)",
+                 preg, vtype_name(p));
+            return false;
+        }
+        env->mem_kind[pc] = k;
     }
     access_bounds(p, off, &lo, &hi);
     switch (p->type) {
@@ -829,7 +870,9 @@ static void mark_null(struct vstate *s, uint32_t id, bool is_null)
     FOR_EACH_REG(s, r, {
         if (r->maybe_null && r->id == id) {
             if (is_null) {
-                ref = r->ref;
+                if (r->ref ==
+                    r->id) /* NULL holds no reference; a derived NULL leaves its parent's */
+                    ref = r->ref;
                 vreg_scalar_const(r, 0);
             } else {
                 r->maybe_null = false;
@@ -927,8 +970,18 @@ static int check_cond_jump(struct venv *env, struct vstate *s, int32_t pc,
     if ((op == BPF_JEQ || op == BPF_JNE) && !is32 &&
         ((vreg_is_ptr(dst) && is_zero_const(src)) || (vreg_is_ptr(src) && is_zero_const(dst)))) {
         struct vreg *p = vreg_is_ptr(dst) ? dst : src;
-        if (!p->maybe_null)
+        if (!p->maybe_null && p->type != V_BTF_ID)
             return op == BPF_JNE ? 1 : 0; /* a valid pointer is never NULL */
+        if (!p->maybe_null) {
+            /* a kernel pointer argument may be NULL: both ways (nothing to mark) */
+            struct vstate *t0 = vstate_copy(env, s);
+            if (!t0) {
+                verr(env, pc, "out of memory");
+                return -1;
+            }
+            *other = t0;
+            return 2;
+        }
         uint32_t id = p->id;
         struct vstate *t = vstate_copy(env, s);
         if (!t) {
@@ -1229,6 +1282,10 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
         verr(env, pc, "call to unknown helper %u", id);
         return -2;
     }
+    if (id == BPF_FUNC_kptr_xchg) {
+        verr(env, pc, "bpf_kptr_xchg: kernel pointers stored in maps are not supported");
+        return -2;
+    }
     if (!bpfrt_helper_allowed(id, env->prog_type)) {
         verr(env, pc, "helper %s (%u) is not available to %s programs", h->name, id, env->pt->name);
         return -2;
@@ -1239,6 +1296,9 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
         return -2;
     }
     struct call_ctx cc = {.map = NULL, .map_idx = -1, .func = -1, .cb_arg = 0};
+    /* a socket derived from a referenced one (sk_fullsock, tcp_sock, skc_to_*) lives as long as
+     * that reference */
+    uint32_t arg1_ref = vreg_is_ptr(&f->regs[1]) ? f->regs[1].ref : 0;
     uint32_t release = 0;
     uint64_t alloc_size = 0;
     for (int a = 0; a < 5 && h->args[a] != BPFRT_ARG_NONE; a++) {
@@ -1435,6 +1495,10 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                         verr(env, pc, "bpf_spin_unlock without a held spin lock");
                         return -2;
                     }
+                    if (s->lock_map != v->map || s->lock_id != v->id) {
+                        verr(env, pc, "bpf_spin_unlock of a different lock than the one held");
+                        return -2;
+                    }
                     s->lock_map = -1;
                 }
             }
@@ -1559,12 +1623,20 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
         break;
     default: break;
     }
+    if (!(h->flags & BPFRT_HELPER_ACQUIRE) && arg1_ref &&
+        (r0->type == V_SOCK || r0->type == V_SOCK_COMMON || r0->type == V_TCP_SOCK ||
+         r0->type == V_BTF_ID))
+        r0->ref = arg1_ref;
     if (h->flags & BPFRT_HELPER_ACQUIRE) {
         if (s->nrefs == MAX_REFS) {
             verr(env, pc, "too many references held (%d)", MAX_REFS);
             return -2;
         }
-        r0->ref = new_id(env);
+        /* the reference is the pointer's own id: a pointer owns its reference when they are
+         * equal (derived pointers carry their parent's) */
+        if (!r0->id)
+            r0->id = new_id(env);
+        r0->ref = r0->id;
         s->refs[s->nrefs++] = r0->ref;
     }
     if ((h->flags & BPFRT_HELPER_CALLBACK) && cc.func >= 0) {
@@ -1604,9 +1676,18 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
         } else if (id == BPF_FUNC_loop) {
             scalar_urange(&cf->regs[1].s, 0, UINT32_MAX);
             cf->regs[2] = saved_ctx;
-        } else {
-            cf->regs[2] = saved_ctx;
+        } else if (id == BPF_FUNC_find_vma) {
+            /* callback(task, vma, ctx) */
+            for (int r = 1; r <= 2; r++) {
+                vreg_not_init(&cf->regs[r]);
+                cf->regs[r].type = V_BTF_ID;
+                scalar_const(&cf->regs[r].s, 0);
+            }
+            cf->regs[3] = saved_ctx;
+        } else if (id == BPF_FUNC_user_ringbuf_drain) {
+            cf->regs[2] = saved_ctx; /* callback(dynptr, ctx); the dynptr is not modelled */
         }
+        /* other callbacks (timers): unknown numbers, never a known 0 */
         for (int r = 1; r <= 5; r++)
             cf->cb_args[r] = cf->regs[r];
         s->frames[s->nframes++] = cf;
@@ -1864,6 +1945,14 @@ int32_t vcheck_insn(struct venv *env, struct vstate *s, int32_t pc, struct vstat
         if (f->regs[6].type != V_CTX) {
             verr(env, pc, "legacy packet load needs the context in r6, r6 holds %s",
                  vtype_name(&f->regs[6]));
+            return -2;
+        }
+        if (s->nrefs || s->lock_map >= 0 || s->nframes > 1) {
+            /* an out-of-range legacy load ends the program on the spot */
+            verr(env, pc, "legacy packet load %s: it may end the program here",
+                 s->nrefs           ? "with an unreleased reference"
+                 : s->lock_map >= 0 ? "while a spin lock is held"
+                                    : "inside a bpf-to-bpf function");
             return -2;
         }
         if (fi->shape == BPFRT_SHAPE_LDIND && f->regs[d->src].type != V_SCALAR) {

@@ -125,9 +125,10 @@ static int setup_cfg(struct venv *env)
             env->leader[pc + 1 + (size_t)d->imm] = env->leader[pc + 1] = 1;
         }
         if (d->form == BPFRT_FORM_LDDW_CODE_ADDR) {
-            env->prune[pc + 1 + (size_t)d->imm] = 1;
-            env->leader[pc + 1 + (size_t)d->imm] = 1;
-            env->cb_entry[pc + 1 + (size_t)d->imm] = 1;
+            int64_t t = (int64_t)pc + 1 + d->imm;
+            if (t < 0 || (size_t)t >= n || !env->dec[t].form)
+                return -ERANGE; /* refused by the caller with the instruction named */
+            env->prune[t] = env->leader[t] = env->cb_entry[t] = 1;
         }
         if (d->form == BPFRT_FORM_CALL)
             env->leader[pc + 1] = 1;
@@ -783,6 +784,7 @@ static int explore(struct venv *env, struct vstate *init)
             env->need_depth = (uint8_t)st->nframes;
             env->cur_state = st;
             env->cur_last = last;
+            env->cur_pc = pc;
             struct hentry he = {pc, 0, 0, (uint8_t)st->nframes};
             int32_t next = vcheck_insn(env, st, pc, &branch, &bpc);
             he.slot = env->hist_slot;
@@ -951,6 +953,7 @@ static void free_env(struct venv *env)
     free(env->cb_entry);
     free(env->leader);
     free(env->ctx_ptr);
+    free(env->mem_kind);
     free(env->dec);
 }
 
@@ -1018,7 +1021,24 @@ static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_m
         bpfrt_isa_decode(insns, n, pc, &env.dec[pc], NULL);
         pc += env.dec[pc].slots;
     }
-    if (setup_cfg(&env) < 0) {
+    int cfg = setup_cfg(&env);
+    if (cfg == -ERANGE) {
+        for (size_t pc = 0; pc < n; pc++)
+            if (env.dec[pc].form == BPFRT_FORM_LDDW_CODE_ADDR) {
+                int64_t t = (int64_t)pc + 1 + env.dec[pc].imm;
+                if (t < 0 || (size_t)t >= n || !env.dec[t].form) {
+                    verr(&env, (int32_t)pc,
+                         "function address %lld is not the start of an instruction in the program",
+                         (long long)t);
+                    break;
+                }
+            }
+        fill_result(&env, obj, prog, res);
+        free_env(&env);
+        res->stats.time_ns = bpfrt_now_ns() - t0;
+        return 1;
+    }
+    if (cfg < 0) {
         free_env(&env);
         return -ENOMEM;
     }
@@ -1026,6 +1046,7 @@ static int verify(const struct bpfrt_insn *insns, size_t n, const struct bpfrt_m
         env.blocks = calloc(n, sizeof(*env.blocks));
     if (opts && opts->rewritten)
         env.ctx_ptr = calloc(n, 1);
+    env.mem_kind = calloc(n, 1);
     struct vstate *st = vstate_new(&env);
     struct vframe *f = st ? vframe_new(&env, -1, 0) : NULL;
     if (!f) {

@@ -177,6 +177,8 @@ struct venv {
     uint16_t need_regs;
     struct vstate *cur_state; /* the state being explored, and its nearest kept ancestor */
     struct kept *cur_last;
+    int32_t cur_pc;
+    uint8_t *mem_kind; /* per instruction: 1 context, 2 other memory (loads and stores) */
     uint64_t need_slots;
     uint8_t need_depth;
 };

@@ -3,6 +3,8 @@
  *
  *   -- type xdp                      program type (bpftool name; default: unspec)
  *   -- unprivileged                  check in unprivileged mode
+ *   -- license proprietary           not GPL-compatible (GPL-only helpers refused)
+ *   # ...                            a comment
  *   -- map NAME TYPE KEY VALUE MAX [FLAGS]   a map spec, indexed in order (map_by_idx(N))
  *   -- expect accept | reject TEXT   the verdict; TEXT must appear in the reason
  *   -- asm                           the program (bpfrt assembler syntax) follows
@@ -64,6 +66,8 @@ static void run_case(const char *path)
                   line + 8);
         } else if (strcmp(line, "-- unprivileged") == 0) {
             opts.unprivileged = true;
+        } else if (strcmp(line, "-- license proprietary") == 0) {
+            opts.gpl = false;
         } else if (strncmp(line, "-- map ", 7) == 0 && nmaps < 8) {
             char type[32];
             unsigned k, v, m, fl = 0;
