@@ -764,6 +764,16 @@ static bool check_atomic(struct venv *env, struct vstate *s, int32_t pc,
              p->type == V_NOT_INIT ? "uninitialised" : vtype_name(p));
         return false;
     }
+    /* atomic operations need an address aligned to their size (Linux: strict alignment) */
+    int64_t total_off = (int64_t)p->off + d->off;
+    if (total_off % size != 0 || (p->s.var.mask | p->s.var.value) & (uint64_t)(size - 1)) {
+        note_reg(env, s, d->dst);
+        verr(env, pc,
+             "misaligned atomic operation: offset %lld (and variable part) is not a "
+             "multiple of %d",
+             (long long)total_off, size);
+        return false;
+    }
     struct vreg old;
     vreg_not_init(&old);
     if (!mem_access(env, s, pc, d->dst, d->off, size, false, &old, NULL, true))
@@ -1184,6 +1194,10 @@ static bool map_type_has_values(uint32_t t)
 /* Helper-specific map rules (Linux's check_map_func_compatibility, the common part). */
 static const char *map_func_mismatch(const struct bpfrt_map_spec *m, uint32_t helper)
 {
+    if ((m->map_flags & BPF_F_RDONLY_PROG) &&
+        (helper == BPF_FUNC_map_update_elem || helper == BPF_FUNC_map_delete_elem ||
+         helper == BPF_FUNC_map_push_elem || helper == BPF_FUNC_map_pop_elem))
+        return "the map is read-only for programs";
     switch (helper) {
     case BPF_FUNC_map_lookup_elem:
         if (!map_type_has_values(m->type) && m->type != BPF_MAP_TYPE_SOCKMAP &&
@@ -1450,7 +1464,8 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
             }
             break;
         case BPFRT_ARG_ALLOC_MEM:
-            if (v->type != V_MEM || !v->ref || v->off != 0 || v->maybe_null) {
+            if (v->type != V_MEM || !v->ref || v->off != 0 || v->maybe_null ||
+                !scalar_is_const(&v->s, NULL) || v->s.umin != 0) {
                 verr(env, pc,
                      "%s: r%d must be a ring-buffer record from bpf_ringbuf_reserve%s, "
                      "it holds %s%s",

@@ -36,7 +36,9 @@
  * unspec (168-byte read-only context of scalars, no packet).
  *
  * usage: test_soundness [--seconds S] [--programs N] [--seed X] [--runs R] [--only K]
- *                       [--accept-all] [--no-self-test] [-v] [--dump-rejected] [--dump-clean]
+ *                       [--type T] [--insn-limit N] [--accept-all] [--no-self-test]
+ *                       [--no-minimize] [-v] [--dump-rejected] [--dump-clean]
+ *        test_soundness --case FILE.t   (one program, in the format failures are printed in)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -302,25 +304,29 @@ static const struct cregion xdp_reg[] = {
 };
 
 static const struct cfield skb_rd[] = {
-    {SKB(len), 4},          {SKB(pkt_type), 4},     {SKB(mark), 4},
-    {SKB(queue_mapping), 4}, {SKB(protocol), 4},     {SKB(vlan_present), 4},
-    {SKB(vlan_tci), 4},     {SKB(vlan_proto), 4},   {SKB(priority), 4},
-    {SKB(ingress_ifindex), 4}, {SKB(ifindex), 4},   {SKB(tc_index), 4},
-    {SKB(cb[0]), 4},        {SKB(cb[3]), 4},        {SKB(hash), 4},
+    {SKB(len), 4},      {SKB(pkt_type), 4},        {SKB(mark), 4},     {SKB(queue_mapping), 4},
+    {SKB(protocol), 4}, {SKB(vlan_present), 4},    {SKB(vlan_tci), 4}, {SKB(vlan_proto), 4},
+    {SKB(priority), 4}, {SKB(ingress_ifindex), 4}, {SKB(ifindex), 4},  {SKB(tc_index), 4},
+    {SKB(cb[0]), 4},    {SKB(cb[3]), 4},           {SKB(hash), 4},
 };
-static const struct cfield tc_wr[] = {{SKB(mark), 4},     {SKB(priority), 4}, {SKB(tc_index), 4},
-                                      {SKB(cb[0]), 4},    {SKB(cb[4]), 4},    {SKB(tc_classid), 4},
-                                      {SKB(queue_mapping), 4}};
+static const struct cfield tc_wr[] = {
+    {SKB(mark), 4},  {SKB(priority), 4},   {SKB(tc_index), 4},     {SKB(cb[0]), 4},
+    {SKB(cb[4]), 4}, {SKB(tc_classid), 4}, {SKB(queue_mapping), 4}};
 static const struct cbad tc_bad[] = {
-    {SKB(len), 4, true},          {SKB(family), 4, false},   {SKB(data), 8, false},
-    {SKB(len), 8, false},         {SKB(remote_ip4), 4, false}, {SKB(ifindex), 4, true},
-    {(int16_t)sizeof(struct __sk_buff), 4, false},           {SKB(data_end), 4, true},
+    {SKB(len), 4, true},
+    {SKB(family), 4, false},
+    {SKB(data), 8, false},
+    {SKB(len), 8, false},
+    {SKB(remote_ip4), 4, false},
+    {SKB(ifindex), 4, true},
+    {(int16_t)sizeof(struct __sk_buff), 4, false},
+    {SKB(data_end), 4, true},
     {SKB(mark), 2, true},
 };
 static const struct cregion tc_reg[] = {
-    {0, SKB(data), false},           {SKB(mark), 4, true},     {SKB(queue_mapping), 4, true},
-    {SKB(priority), 4, true},        {SKB(tc_index), 4, true}, {SKB(cb[0]), 20, true},
-    {SKB(tc_classid), 4, true},      {SKB(data), 4, false},    {SKB(data_end), 4, false},
+    {0, SKB(data), false},      {SKB(mark), 4, true},     {SKB(queue_mapping), 4, true},
+    {SKB(priority), 4, true},   {SKB(tc_index), 4, true}, {SKB(cb[0]), 20, true},
+    {SKB(tc_classid), 4, true}, {SKB(data), 4, false},    {SKB(data_end), 4, false},
 };
 
 static const struct cfield cg_wr[] = {{SKB(mark), 4}, {SKB(priority), 4}, {SKB(cb[1]), 4}};
@@ -329,30 +335,109 @@ static const struct cbad cg_bad[] = {
     {SKB(len), 4, true},         {SKB(data), 4, true},       {SKB(len), 8, false},
 };
 static const struct cregion cg_reg[] = {
-    {0, SKB(tc_classid), false}, {SKB(mark), 4, true},    {SKB(priority), 4, true},
-    {SKB(cb[0]), 20, true},      {SKB(data), 4, false},   {SKB(data_end), 4, false},
+    {0, SKB(tc_classid), false}, {SKB(mark), 4, true},  {SKB(priority), 4, true},
+    {SKB(cb[0]), 20, true},      {SKB(data), 4, false}, {SKB(data_end), 4, false},
 };
 
-static const struct cfield un_rd[] = {{0, 8}, {8, 8}, {16, 8}, {40, 8}, {80, 8}, {112, 8},
-                                      {160, 8}, {4, 4}, {34, 2}, {167, 1}};
+static const struct cfield un_rd[] = {{0, 8},   {8, 8},   {16, 8}, {40, 8}, {80, 8},
+                                      {112, 8}, {160, 8}, {4, 4},  {34, 2}, {167, 1}};
 static const struct cbad un_bad[] = {{168, 8, false}, {164, 8, false}, {0, 8, true},
-                                     {3, 4, false},   {-8, 8, false}, {16, 4, true}};
+                                     {3, 4, false},   {-8, 8, false},  {16, 4, true}};
 static const struct cregion un_reg[] = {{0, 168, false}};
 
 #define N(a) (int)ARRAY_LEN(a)
 static const struct ptdesc ptypes[] = {
-    {"xdp", BPF_PROG_TYPE_XDP, 0, true, true, true, false, XDP(data), XDP(data_end),
-     XDP(data_meta), xdp_rd, N(xdp_rd), NULL, 0, xdp_bad, N(xdp_bad), xdp_reg, N(xdp_reg), false,
-     0, 0, true, false, false, true, true},
-    {"sched_cls", BPF_PROG_TYPE_SCHED_CLS, 0, true, true, false, true, SKB(data), SKB(data_end),
-     -1, skb_rd, N(skb_rd), tc_wr, N(tc_wr), tc_bad, N(tc_bad), tc_reg, N(tc_reg), false, 0, 0,
-     false, true, true, false, true},
-    {"cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS, true, false, false, true,
-     SKB(data), SKB(data_end), -1, skb_rd, N(skb_rd), cg_wr, N(cg_wr), cg_bad, N(cg_bad),
-     cg_reg, N(cg_reg), true, 0, 1, false, false, true, false, false},
-    {"unspec", BPF_PROG_TYPE_UNSPEC, 0, false, false, false, true, -1, -1, -1, un_rd, N(un_rd),
-     NULL, 0, un_bad, N(un_bad), un_reg, N(un_reg), false, 0, 0, false, false, false, false,
+    {"xdp",
+     BPF_PROG_TYPE_XDP,
+     0,
+     true,
+     true,
+     true,
+     false,
+     XDP(data),
+     XDP(data_end),
+     XDP(data_meta),
+     xdp_rd,
+     N(xdp_rd),
+     NULL,
+     0,
+     xdp_bad,
+     N(xdp_bad),
+     xdp_reg,
+     N(xdp_reg),
+     false,
+     0,
+     0,
+     true,
+     false,
+     false,
+     true,
      true},
+    {"sched_cls",
+     BPF_PROG_TYPE_SCHED_CLS,
+     0,
+     true,
+     true,
+     false,
+     true,
+     SKB(data),
+     SKB(data_end),
+     -1,
+     skb_rd,
+     N(skb_rd),
+     tc_wr,
+     N(tc_wr),
+     tc_bad,
+     N(tc_bad),
+     tc_reg,
+     N(tc_reg),
+     false,
+     0,
+     0,
+     false,
+     true,
+     true,
+     false,
+     true},
+    {"cgroup_skb",
+     BPF_PROG_TYPE_CGROUP_SKB,
+     BPF_CGROUP_INET_INGRESS,
+     true,
+     false,
+     false,
+     true,
+     SKB(data),
+     SKB(data_end),
+     -1,
+     skb_rd,
+     N(skb_rd),
+     cg_wr,
+     N(cg_wr),
+     cg_bad,
+     N(cg_bad),
+     cg_reg,
+     N(cg_reg),
+     true,
+     0,
+     1,
+     false,
+     false,
+     true,
+     false,
+     false},
+    {"unspec", BPF_PROG_TYPE_UNSPEC,
+     0,        false,
+     false,    false,
+     true,     -1,
+     -1,       -1,
+     un_rd,    N(un_rd),
+     NULL,     0,
+     un_bad,   N(un_bad),
+     un_reg,   N(un_reg),
+     false,    0,
+     0,        false,
+     false,    false,
+     false,    true},
 };
 #undef N
 
@@ -365,12 +450,21 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 
 struct mdesc {
     uint32_t type, ksz, vsz, max, flags;
-    bool global;     /* .rodata/.bss style, used through map_val_by_idx */
+    bool global;      /* .rodata/.bss style, used through map_val_by_idx */
     uint8_t init[64]; /* initial contents of a read-only global map */
     char name[16];
 };
 
-enum sub_kind { SUB_SUM, SUB_FILL, SUB_SCALAR, SUB_DANGLING, SUB_NESTED, SUB_ADJUST, SUB_R6 };
+enum sub_kind {
+    SUB_SUM,
+    SUB_FILL,
+    SUB_SCALAR,
+    SUB_DANGLING,
+    SUB_NESTED,
+    SUB_ADJUST,
+    SUB_R6,
+    SUB_IDENT
+};
 
 struct sub {
     int kind, cap, label;
@@ -572,7 +666,10 @@ static void gen_scalar(struct gen *g, int reg, int skip, bool calls)
         movr(g, reg, R7);
         addi(g, reg, o + sz);
         jr(g, true, BPF_JGT, reg, R8, skip);
-        ldx(g, sz, reg, R7, o);
+        if (sz < 8 && rpct(&g->r, 15)) /* sign-extending load (RFC 9669) */
+            p_add(&g->p, (uint8_t)(BPF_LDX | 0x80 | szcode(sz)), reg, R7, o, 0);
+        else
+            ldx(g, sz, reg, R7, o);
         return;
     }
     if (k == 3) {
@@ -623,7 +720,10 @@ static void gen_bound(struct gen *g, int reg, int max, int skip, int tmp)
     case 6:
         if (!bug(g, "32-bit comparison bounds a 64-bit value"))
             alur(g, false, BPF_MOV, reg, reg);
-        jc(g, false, rpct(&g->r, 50) ? BPF_JGT : BPF_JGE, reg, rpct(&g->r, 50) ? m : m + 1, skip);
+        if (rpct(&g->r, 50))
+            jc(g, false, BPF_JGT, reg, m, skip);
+        else
+            jc(g, false, BPF_JGE, reg, m + 1, skip);
         break;
     case 7: alui(g, true, BPF_MOD, reg, m + 1); break;
     case 8:
@@ -638,6 +738,8 @@ static void gen_bound(struct gen *g, int reg, int max, int skip, int tmp)
             alur(g, false, BPF_MOV, tmp, reg);
         else
             movr(g, tmp, reg);
+        if (bug(g, "bound checked on a copy taken before the value changed"))
+            addi(g, reg, rrange(&g->r, 1, 8));
         jc(g, true, BPF_JGT, tmp, m, skip);
         break;
     case 11:
@@ -649,9 +751,13 @@ static void gen_bound(struct gen *g, int reg, int max, int skip, int tmp)
         const struct cfield *f = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
         ldx(g, f->size, tmp, R6, f->off);
         alui(g, true, BPF_AND, tmp, low);
-        jr(g, true, rpct(&g->r, 50) ? BPF_JGT : BPF_JSGT, reg, tmp, skip);
-        if (!rpct(&g->r, 50)) /* signed: also the lower bound */
-            jc(g, true, BPF_JSLT, reg, 0, skip);
+        if (rpct(&g->r, 50)) {
+            jr(g, true, BPF_JGT, reg, tmp, skip);
+        } else {
+            jr(g, true, BPF_JSGT, reg, tmp, skip);
+            if (!bug(g, "signed bound against a register without lower bound"))
+                jc(g, true, BPF_JSLT, reg, 0, skip);
+        }
         break;
     }
     default:
@@ -791,7 +897,7 @@ static void sn_pkt_const(struct gen *g)
     } else if (bug(g, "packet end compared with data itself")) {
         jr(g, true, BPF_JGT, R7, R8, l);
     } else {
-        switch (rbelow(&g->r, 7)) {
+        switch (rbelow(&g->r, 9)) {
         case 0:
             movr(g, R2, R7);
             addi(g, R2, chk);
@@ -832,13 +938,36 @@ static void sn_pkt_const(struct gen *g)
             alur(g, true, BPF_SUB, R3, R7);
             jc(g, true, BPF_JLT, R3, chk, l);
             break;
-        default:
+        case 6:
             movr(g, R3, R8);
             alur(g, true, BPF_SUB, R3, R7);
             if (chk > 1)
                 jc(g, true, BPF_JLE, R3, chk - 1, l);
             else
                 jc(g, true, BPF_JEQ, R3, 0, l);
+            break;
+        case 7: {
+            /* length from a point past data: data_end - (data + o) */
+            int o = rrange(&g->r, 0, chk);
+            movr(g, R2, R7);
+            addi(g, R2, o);
+            movr(g, R3, R8);
+            alur(g, true, BPF_SUB, R3, R2);
+            /* negative when data + o is past the end: a signed comparison */
+            jc(g, true,
+               bug(g, "unsigned check of a length that may be negative") ? BPF_JLT : BPF_JSLT, R3,
+               chk - o, l);
+            break;
+        }
+        default:
+            /* the length copied, compared with a register */
+            movr(g, R3, R8);
+            alur(g, true, BPF_SUB, R3, R7);
+            movr(g, R5, R3);
+            if (bug(g, "length check on a modified copy of the length"))
+                addi(g, R5, rrange(&g->r, 1, 8));
+            movi(g, R4, chk);
+            jr(g, true, BPF_JLT, R5, R4, l);
             break;
         }
     }
@@ -850,7 +979,8 @@ static void sn_pkt_const(struct gen *g)
         if (bug(g, "packet access before the packet start"))
             o = -rrange(&g->r, 1, 4);
         int off = base == R2 ? o - chk : o;
-        bool write = rpct(&g->r, 35) && (g->pt->pkt_write || bug(g, "store into a read-only packet"));
+        bool write =
+            rpct(&g->r, 35) && (g->pt->pkt_write || bug(g, "store into a read-only packet"));
         if (write) {
             if (rpct(&g->r, 50))
                 stx(g, sz, base, R9, off);
@@ -952,8 +1082,8 @@ static void value_access(struct gen *g, int m, int v, int skip, bool var_ok)
         int o = asz * (int)rbelow(&g->r, (uint32_t)(vsz / asz));
         if (bug(g, "misaligned atomic"))
             o += 2;
-        static const int32_t ops[] = {BPF_ADD, BPF_OR, BPF_AND, BPF_XOR, BPF_ADD | BPF_FETCH,
-                                      BPF_XOR | BPF_FETCH, BPF_XCHG};
+        static const int32_t ops[] = {
+            BPF_ADD, BPF_OR, BPF_AND, BPF_XOR, BPF_ADD | BPF_FETCH, BPF_XOR | BPF_FETCH, BPF_XCHG};
         movr(g, R4, R9);
         atom(g, asz, v, R4, o, ops[rbelow(&g->r, ARRAY_LEN(ops))]);
         addr_(g, R9, R4);
@@ -963,7 +1093,13 @@ static void value_access(struct gen *g, int m, int v, int skip, bool var_ok)
         gen_scalar(g, R4, skip, false);
         gen_bound(g, R4, vsz - sz, skip, R5);
         movr(g, R5, v);
-        addr_(g, R5, R4);
+        if (rpct(&g->r, 30)) {
+            /* from the end backwards: v + (vsz - sz) - x */
+            addi(g, R5, vsz - sz + (bug(g, "backward map value index one past the end") ? 1 : 0));
+            alur(g, true, BPF_SUB, R5, R4);
+        } else {
+            addr_(g, R5, R4);
+        }
         if (write && rpct(&g->r, 50)) {
             stx(g, sz, R5, R9, 0);
         } else {
@@ -990,7 +1126,16 @@ static void sn_map(struct gen *g)
 {
     int l = label(g);
     int m = pick_value_map(g);
+    bool clobbered = bug(g, "register used after a helper call clobbered it");
+    if (clobbered)
+        movi(g, R5, (int32_t)rbelow(&g->r, g->maps[m].vsz));
     int v = emit_lookup(g, m, l);
+    if (clobbered) {
+        movr(g, R4, v);
+        addr_(g, R4, R5);
+        ldx(g, 1, R4, R4, 0);
+        addr_(g, R9, R4);
+    }
     int n = rrange(&g->r, 1, 3);
     for (int i = 0; i < n; i++)
         value_access(g, m, v, l, true);
@@ -1001,7 +1146,7 @@ static void sn_update(struct gen *g)
 {
     int l = label(g);
     int m = g->mh >= 0 && (g->ma < 0 || rpct(&g->r, 60)) ? g->mh : g->ma;
-    if (g->mro >= 0 && bug(g, "update of a read-only map (policy)"))
+    if (g->mro >= 0 && bug(g, "update of a read-only map"))
         m = g->mro;
     const struct mdesc *md = &g->maps[m];
     int vsz = (int)md->vsz;
@@ -1022,7 +1167,8 @@ static void sn_update(struct gen *g)
     if (bug(g, "update key uninitialised")) {
     } else {
         st(g, (int)md->ksz, R10, -k,
-           (int32_t)(md->type == BPF_MAP_TYPE_HASH ? rbelow(&g->r, 6) : rbelow(&g->r, md->max + 1)));
+           (int32_t)(md->type == BPF_MAP_TYPE_HASH ? rbelow(&g->r, 6)
+                                                   : rbelow(&g->r, md->max + 1)));
     }
     if (!from_map) {
         va = salloc(g, vsz);
@@ -1220,7 +1366,7 @@ static void sn_alu(struct gen *g)
     }
     int n = rrange(&g->r, 1, 4);
     for (int i = 0; i < n; i++) {
-        static const int ops[] = {BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,  BPF_AND, BPF_LSH,
+        static const int ops[] = {BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,  BPF_AND,  BPF_LSH,
                                   BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH, BPF_END};
         int op = ops[rbelow(&g->r, ARRAY_LEN(ops))];
         bool is64 = rpct(&g->r, 65), usereg = rpct(&g->r, 35) && op != BPF_NEG && op != BPF_END;
@@ -1246,9 +1392,7 @@ static void sn_alu(struct gen *g)
         switch (op) {
         case BPF_ADD: res = (a != U && v != U && a + v >= a) ? a + v : U; break;
         case BPF_SUB: res = U; break;
-        case BPF_MUL:
-            res = (a != U && v != U && (v == 0 || a <= U / v)) ? a * v : U;
-            break;
+        case BPF_MUL: res = (a != U && v != U && (v == 0 || a <= U / v)) ? a * v : U; break;
         case BPF_DIV:
             sdiv = !usereg && rpct(&g->r, 15);
             res = sdiv ? U : a;
@@ -1260,9 +1404,7 @@ static void sn_alu(struct gen *g)
         case BPF_OR: res = (a != U && v != U) ? smear(a | v) : U; break;
         case BPF_AND: res = a < v ? a : v; break;
         case BPF_XOR: res = (a != U && v != U) ? smear(a | v) : U; break;
-        case BPF_LSH:
-            res = (a != U && v < 64 && (a << v) >> v == a) ? a << v : U;
-            break;
+        case BPF_LSH: res = (a != U && v < 64 && (a << v) >> v == a) ? a << v : U; break;
         case BPF_RSH: res = usereg ? a : a >> v; break;
         case BPF_ARSH:
             res = a <= (is64 ? (uint64_t)INT64_MAX : 0x7fffffffull) ? (usereg ? a : a >> v) : U;
@@ -1278,7 +1420,8 @@ static void sn_alu(struct gen *g)
             imm = w[rbelow(&g->r, 3)];
             bool be = rpct(&g->r, 50);
             /* ALU64 END is the unconditional byte swap (bswap16/32/64) */
-            p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | (be && !is64 ? BPF_TO_BE : 0) | BPF_END),
+            p_add(&g->p,
+                  (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | (be && !is64 ? BPF_TO_BE : 0) | BPF_END),
                   R3, 0, 0, imm);
             res = imm == 16 ? 0xffff : imm == 32 ? 0xffffffffull : U;
             if (!is64 && !be)
@@ -1289,8 +1432,8 @@ static void sn_alu(struct gen *g)
             p_add(&g->p, BPF_ALU64 | BPF_X | BPF_MOV, R3, R4, w[rbelow(&g->r, 3)], 0);
             res = um4 < 128 ? um4 : U;
         } else if (usereg) {
-            struct gi *x = p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_X | op), R3, R4,
-                                 0, 0);
+            struct gi *x =
+                p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_X | op), R3, R4, 0, 0);
             (void)x;
         } else {
             struct gi *x = p_add(&g->p, (uint8_t)((is64 ? BPF_ALU64 : BPF_ALU) | BPF_K | op), R3, 0,
@@ -1349,7 +1492,8 @@ static void sn_loop(struct gen *g)
     if (body == 1)
         init_area(g, a, n + 8, false);
     const struct cfield *bf = NULL;
-    bool input_bound = bug(g, "loop bound from the input");
+    /* (the unbounded loops cost the verifier its whole instruction limit: fewer of them) */
+    bool input_bound = rpct(&g->r, 30) && bug(g, "loop bound from the input");
     if (input_bound) {
         bf = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
         down = false;
@@ -1389,7 +1533,7 @@ static void sn_loop(struct gen *g)
         ldx(g, bf->size, R3, R6, bf->off);
         jr(g, true, BPF_JLT, c, R3, head);
     } else if (!down) {
-        if (bug(g, "loop counter skips its bound")) {
+        if (rpct(&g->r, 30) && bug(g, "loop counter skips its bound")) {
             addi(g, c, 2);
             jc(g, true, BPF_JNE, c, n | 1, head);
         } else if (bug(g, "loop counter never advances")) {
@@ -1414,6 +1558,46 @@ static void sn_loop(struct gen *g)
         }
     }
     place(g, out);
+}
+
+/* A loop whose counter lives in a stack slot (helper calls in the body clobber r0-r5), with an
+ * inner loop sometimes. */
+static void sn_loop2(struct gen *g)
+{
+    g->loops++;
+    int head = label(g);
+    int n = rrange(&g->r, 1, 10);
+    int s = salloc(g, 8), s2 = salloc(g, 8);
+    int area = n + (bug(g, "loop index one past its area") ? 0 : 1);
+    int a = salloc(g, area);
+    init_area(g, a, area, false);
+    st(g, 8, R10, -s, 0);
+    st(g, 8, R10, -s2, 0);
+    place(g, head);
+    if (rpct(&g->r, 50)) {
+        call(g, BPF_FUNC_get_prandom_u32);
+        addr_(g, R9, R0);
+    }
+    ldx(g, 8, R4, R10, -s);
+    movr(g, R2, R10);
+    addi(g, R2, -a + 1);
+    addr_(g, R2, R4);
+    ldx(g, 1, R3, R2, -1 + (area == n ? 1 : 0));
+    addr_(g, R9, R3);
+    if (rpct(&g->r, 40)) {
+        int ih = label(g), m = rrange(&g->r, 1, 4);
+        movi(g, R5, 0);
+        place(g, ih);
+        addr_(g, R9, R5);
+        addi(g, R5, 1);
+        jc(g, true, BPF_JLT, R5, m, ih);
+    }
+    addi(g, R4, 1);
+    bool wrong = rpct(&g->r, 30) && bug(g, "loop counter stored to the wrong slot");
+    stx(g, 8, R10, R4, wrong ? -s2 : -s);
+    if (wrong)
+        ldx(g, 8, R4, R10, -s);
+    jc(g, true, BPF_JLE, R4, n - 1, head);
 }
 
 static int get_sub(struct gen *g, int kind, int cap, bool b)
@@ -1588,6 +1772,10 @@ static void emit_sub(struct gen *g, struct sub *s)
         call(g, rpct(&g->r, 70) ? BPF_FUNC_xdp_adjust_head : BPF_FUNC_xdp_adjust_tail);
         ex(g);
         break;
+    case SUB_IDENT:
+        movr(g, R0, R1);
+        ex(g);
+        break;
     default: /* SUB_R6 */
         if (!s->bug)
             movr(g, R6, R1);
@@ -1596,6 +1784,72 @@ static void emit_sub(struct gen *g, struct sub *s)
         ex(g);
         break;
     }
+}
+
+/* Paths that give a register or a stack slot different values meet, then the value is used as
+ * an offset: the verifier must not prune a path whose value it never checked (precision). */
+static void sn_diamond(struct gen *g)
+{
+    int l = label(g), a = label(g), b = label(g);
+    int sz = rsize(g, 8);
+    int safe_max = rrange(&g->r, 0, 40);
+    int area = safe_max + sz;
+    int ar = salloc(g, area);
+    init_area(g, ar, area, false);
+    /* 0 register, 1 spilled slot, 2 32-bit, 3 through a call */
+    int how = (int)rbelow(&g->r, g->stack_limit < BPFRT_STACK_SIZE ? 4 : 3);
+    int s = salloc(g, 8);
+    int v[2] = {rrange(&g->r, 0, safe_max), rrange(&g->r, 0, safe_max)};
+    if (bug(g, "one path reaches the join with an unsafe offset"))
+        v[rbelow(&g->r, 2)] = safe_max + rrange(&g->r, 1, 64);
+    gen_scalar(g, R3, l, true);
+    static const int conds[] = {BPF_JGT, BPF_JSGT, BPF_JEQ, BPF_JSET, BPF_JLT, BPF_JNE};
+    jc(g, rpct(&g->r, 70), conds[rbelow(&g->r, ARRAY_LEN(conds))], R3, rrange(&g->r, 0, 300), a);
+    for (int side = 0; side < 2; side++) {
+        if (side)
+            place(g, a);
+        if (how == 1) {
+            st(g, 8, R10, -s, v[side]);
+        } else if (rpct(&g->r, 30)) {
+            movi(g, R4, v[side] * 4);
+            alui(g, true, BPF_RSH, R4, 2);
+        } else {
+            movi(g, R4, v[side]);
+        }
+        if (!side)
+            ja(g, b);
+    }
+    place(g, b);
+    if (rpct(&g->r, 60)) { /* more states at another join that does not involve the value */
+        int c = label(g);
+        jc(g, true, BPF_JEQ, R3, rrange(&g->r, 0, 5), c);
+        addi(g, R9, 1);
+        place(g, c);
+    }
+    if (how == 1) {
+        ldx(g, 8, R4, R10, -s);
+    } else if (how == 2) {
+        alur(g, false, BPF_MOV, R4, R4);
+    } else if (how == 3) {
+        movr(g, R1, R4);
+        call_local(g, get_sub(g, SUB_IDENT, 0, false));
+        movr(g, R4, R0);
+    }
+    if (rpct(&g->r, 30) && how != 1) { /* through a stack slot after the join */
+        stx(g, 8, R10, R4, -s);
+        movi(g, R4, 0);
+        ldx(g, 8, R4, R10, -s);
+    }
+    movr(g, R2, R10);
+    addi(g, R2, -ar);
+    addr_(g, R2, R4);
+    if (rpct(&g->r, 50)) {
+        ldx(g, sz, R5, R2, 0);
+        addr_(g, R9, R5);
+    } else {
+        stx(g, sz, R2, R9, 0);
+    }
+    place(g, l);
 }
 
 static void sn_ringbuf(struct gen *g)
@@ -1659,9 +1913,9 @@ static void sn_ringbuf(struct gen *g)
 
 /* A pointer (into r1 ... r5 as DST) to SIZE readable bytes, and what that memory is: a stack area,
  * a map value or the packet. Clobbers r0-r5 (except none after it is set). */
-static void mem_arg(struct gen *g, int dst, int size, int l, bool out)
+static void mem_arg(struct gen *g, int dst, int size, int l, bool out, bool pkt_ok)
 {
-    int kind = (int)rbelow(&g->r, have_pkt(g) && !out ? 3 : 2);
+    int kind = (int)rbelow(&g->r, have_pkt(g) && !out && pkt_ok ? 3 : 2);
     if (kind == 1) {
         int m = pick_value_map(g);
         if ((int)g->maps[m].vsz < size || (out && map_ro(g, m)))
@@ -1691,7 +1945,7 @@ static void sn_rb_output(struct gen *g)
 {
     int l = label(g);
     int size = rrange(&g->r, 1, 48);
-    mem_arg(g, R2, size, l, false);
+    mem_arg(g, R2, size, l, false, false);
     if (R2 != R5)
         movr(g, R5, R2);
     int len = size;
@@ -1815,7 +2069,7 @@ static void sn_load(struct gen *g)
     int a = 0;
     bool m = rpct(&g->r, 25);
     if (m)
-        mem_arg(g, R3, cap, l, true);
+        mem_arg(g, R3, cap, l, true, false);
     else
         a = salloc(g, cap);
     if (m && R3 != R5)
@@ -1856,7 +2110,8 @@ static void sn_load(struct gen *g)
         int o = 0, sz = 1;
         if (var ? bug(g, "read of helper output beyond a variable length") : rpct(&g->r, 50)) {
             sz = rsize(g, cap);
-            o = var ? cap - sz : rrange(&g->r, 0, len > cap ? cap - sz : (len >= sz ? len - sz : 0));
+            o = var ? cap - sz
+                    : rrange(&g->r, 0, len > cap ? cap - sz : (len >= sz ? len - sz : 0));
             if (!var && len < sz)
                 sz = 1;
         }
@@ -1872,7 +2127,7 @@ static void sn_csum(struct gen *g)
 {
     int l = label(g);
     int size = 4 * rrange(&g->r, 1, 8);
-    mem_arg(g, R1, size, l, false);
+    mem_arg(g, R1, size, l, false, true);
     movr(g, R5, R1);
     int len = size;
     if (bug(g, "checksum over more than the buffer"))
@@ -1911,12 +2166,16 @@ enum {
     S_CHG,
     S_LOAD,
     S_CSUM,
+    S_DIAMOND,
+    S_LOOP2,
     S_COUNT
 };
 static const char *const sn_names[S_COUNT] = {
-    "ctx",  "pkt",   "pkt_var", "meta",   "map", "update", "stack", "alu",  "loop",
-    "call", "ringbuf", "rb_output", "rodata", "bss", "chg_pkt", "load_bytes", "csum"};
-static const int sn_weight[S_COUNT] = {8, 12, 8, 2, 12, 5, 10, 10, 6, 8, 5, 3, 3, 3, 4, 4, 3};
+    "ctx",     "pkt",        "pkt_var", "meta",    "map",       "update", "stack",
+    "alu",     "loop",       "call",    "ringbuf", "rb_output", "rodata", "bss",
+    "chg_pkt", "load_bytes", "csum",    "diamond", "loop2"};
+static const int sn_weight[S_COUNT] = {8, 12, 8, 2, 12, 5, 10, 10, 6, 8,
+                                       5, 3,  3, 3, 4,  4, 3,  10, 4};
 
 static bool sn_ok(const struct gen *g, int s)
 {
@@ -1927,7 +2186,8 @@ static bool sn_ok(const struct gen *g, int s)
     case S_META: return have_pkt(g) && pt->meta;
     case S_MAP:
     case S_UPDATE: return g->mh >= 0 || g->ma >= 0;
-    case S_LOOP: return g->loops < 2;
+    case S_LOOP:
+    case S_LOOP2: return g->loops < 2;
     case S_RB:
     case S_RBOUT: return g->mrb >= 0;
     case S_RODATA: return g->mro >= 0;
@@ -1990,8 +2250,8 @@ static int gen_program(uint64_t seed, int force_bugs, int type_sel, struct gprog
         add_map(g, &g->mh, BPF_MAP_TYPE_HASH, rpct(&g->r, 60) ? 4 : 8, rand_vsz(&g->r),
                 (uint32_t)rrange(&g->r, 2, MAXE), 0, false, "hmap");
     if (rpct(&g->r, 70) || g->mh < 0)
-        add_map(g, &g->ma, BPF_MAP_TYPE_ARRAY, 4, rand_vsz(&g->r), (uint32_t)rrange(&g->r, 1, 4),
-                0, false, "amap");
+        add_map(g, &g->ma, BPF_MAP_TYPE_ARRAY, 4, rand_vsz(&g->r), (uint32_t)rrange(&g->r, 1, 4), 0,
+                false, "amap");
     if (rpct(&g->r, 50))
         add_map(g, &g->mrb, BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, false, "rb");
     if (rpct(&g->r, 35)) {
@@ -2050,13 +2310,32 @@ static int gen_program(uint64_t seed, int force_bugs, int type_sel, struct gprog
         case S_BSS: sn_bss(g); break;
         case S_CHG: sn_chg(g); break;
         case S_LOAD: sn_load(g); break;
+        case S_DIAMOND: sn_diamond(g); break;
+        case S_LOOP2: sn_loop2(g); break;
         default: sn_csum(g); break;
         }
     }
     /* the return value */
     if (g->pt->ret_checked) {
         movr(g, R0, R9);
-        alui(g, true, BPF_AND, R0, bug(g, "return value outside the allowed range") ? 3 : 1);
+        bool bad = bug(g, "return value outside the allowed range");
+        switch (rbelow(&g->r, 5)) {
+        case 0: alui(g, true, BPF_AND, R0, bad ? 3 : 1); break;
+        case 1: alui(g, true, bad ? BPF_ARSH : BPF_RSH, R0, 63); break;
+        case 2: alui(g, false, BPF_MOD, R0, bad ? 3 : 2); break;
+        case 3: {
+            int ok = label(g);
+            jc(g, true, BPF_JLE, R0, bad ? 2 : 1, ok);
+            movi(g, R0, 0);
+            place(g, ok);
+            break;
+        }
+        default:
+            alui(g, false, BPF_AND, R0, 1);
+            if (bad)
+                alui(g, true, BPF_SUB, R0, 1);
+            break;
+        }
     } else if (!bug(g, "r0 not set at exit")) {
         if (rpct(&g->r, 50)) {
             movr(g, R0, R9);
@@ -2254,8 +2533,10 @@ static void world_reset(struct world *w, uint64_t seed)
     memset(w->pk[1], w->poison, PKT_BUF);
     w->active = 0;
     int len, sel = (int)rbelow(&r, 100);
-    len = sel < 8 ? 0 : sel < 45 ? rrange(&r, 1, 80) : sel < 70 ? rrange(&r, 14, 200)
-                                                     : rrange(&r, 0, 1500);
+    len = sel < 8    ? 0
+          : sel < 45 ? rrange(&r, 1, 80)
+          : sel < 70 ? rrange(&r, 14, 200)
+                     : rrange(&r, 0, 1500);
     int metalen = pt->meta && rpct(&r, 30) ? 4 << rbelow(&r, 4) : 0;
     w->data = w->pk[0] + HEADROOM;
     w->data_end = w->data + len;
@@ -2695,6 +2976,8 @@ static bool pkt_move(struct world *w, long data_off, long len, long meta_len)
     uint8_t *nd = nb + data_off;
     if (len > 0 && bpfrt_vm_grant_current(nd, (size_t)len, pt->pkt_write) != 0)
         return false;
+    if (meta_len > 0 && bpfrt_vm_grant_current(nd - meta_len, (size_t)meta_len, true) != 0)
+        return false;
     mprotect(nb, PKT_BUF, PROT_READ | PROT_WRITE);
     memcpy(nb, ob, PKT_BUF);
     /* bytes new to the packet (grown head or tail) are zeroes */
@@ -2815,24 +3098,15 @@ static const struct {
     int id;
     bpfrt_helper_fn fn;
 } helper_table[] = {
-    {BPF_FUNC_map_lookup_elem, h_lookup},
-    {BPF_FUNC_map_update_elem, h_update},
-    {BPF_FUNC_map_delete_elem, h_delete},
-    {BPF_FUNC_get_prandom_u32, h_prandom},
-    {BPF_FUNC_ktime_get_ns, h_ktime},
-    {BPF_FUNC_get_smp_processor_id, h_smp},
-    {BPF_FUNC_ringbuf_output, h_rb_output},
-    {BPF_FUNC_ringbuf_reserve, h_reserve},
-    {BPF_FUNC_ringbuf_submit, h_submit},
-    {BPF_FUNC_ringbuf_discard, h_discard},
-    {BPF_FUNC_csum_diff, h_csum_diff},
-    {BPF_FUNC_xdp_adjust_head, h_adjust_head},
-    {BPF_FUNC_xdp_adjust_tail, h_adjust_tail},
-    {BPF_FUNC_skb_pull_data, h_pull_data},
-    {BPF_FUNC_skb_load_bytes, h_skb_load},
-    {BPF_FUNC_xdp_load_bytes, h_xdp_load},
-    {BPF_FUNC_probe_read_kernel, h_probe_read},
-    {H_SETUP, h_setup},
+    {BPF_FUNC_map_lookup_elem, h_lookup},       {BPF_FUNC_map_update_elem, h_update},
+    {BPF_FUNC_map_delete_elem, h_delete},       {BPF_FUNC_get_prandom_u32, h_prandom},
+    {BPF_FUNC_ktime_get_ns, h_ktime},           {BPF_FUNC_get_smp_processor_id, h_smp},
+    {BPF_FUNC_ringbuf_output, h_rb_output},     {BPF_FUNC_ringbuf_reserve, h_reserve},
+    {BPF_FUNC_ringbuf_submit, h_submit},        {BPF_FUNC_ringbuf_discard, h_discard},
+    {BPF_FUNC_csum_diff, h_csum_diff},          {BPF_FUNC_xdp_adjust_head, h_adjust_head},
+    {BPF_FUNC_xdp_adjust_tail, h_adjust_tail},  {BPF_FUNC_skb_pull_data, h_pull_data},
+    {BPF_FUNC_skb_load_bytes, h_skb_load},      {BPF_FUNC_xdp_load_bytes, h_xdp_load},
+    {BPF_FUNC_probe_read_kernel, h_probe_read}, {H_SETUP, h_setup},
 };
 
 /* ================================================================== instrumentation ====== */
@@ -2882,8 +3156,8 @@ static void i_poison_regs(struct inst *o, const struct world *w, const int *regs
 }
 
 /* The runnable form of the verified program for world W. Returns 0, or -1 with why. */
-static int instrument(const struct bpfrt_insn *in, size_t n, const struct world *w,
-                      struct inst *o, char *why, size_t whylen)
+static int instrument(const struct bpfrt_insn *in, size_t n, const struct world *w, struct inst *o,
+                      char *why, size_t whylen)
 {
     memset(o, 0, sizeof(*o));
     uint8_t *entry = calloc(n + 1, 1);
@@ -2928,8 +3202,10 @@ static int instrument(const struct bpfrt_insn *in, size_t n, const struct world 
                 } else {
                     uint32_t off = (uint32_t)in[pc + 1].imm;
                     if (!m->vals || off >= m->d->vsz) {
-                        snprintf(why, whylen, "insn %zu: map value reference (%u, +%u) cannot be "
-                                              "resolved", pc, mi, off);
+                        snprintf(why, whylen,
+                                 "insn %zu: map value reference (%u, +%u) cannot be "
+                                 "resolved",
+                                 pc, mi, off);
                         goto out;
                     }
                     v = (uintptr_t)(m->vals + off);
@@ -3085,8 +3361,8 @@ struct wres {
     uint64_t dig[6]; /* r0, packet, context, maps, ring-buffer output, helper calls */
 };
 
-static const char *const dig_name[6] = {"r0", "packet", "context", "maps", "ring-buffer output",
-                                        "helper calls"};
+static const char *const dig_name[6] = {
+    "r0", "packet", "context", "maps", "ring-buffer output", "helper calls"};
 
 static void world_digest(const struct world *w, int rc, uint64_t r0, uint64_t *dig)
 {
@@ -3132,11 +3408,14 @@ static void translate_diag(const struct inst *ins, const char *d, char *out, siz
     const char *p = strstr(d, "insn ");
     if (p && sscanf(p, "insn %zu", &pc) == 1 && pc < ins->n) {
         int32_t o = ins->orig[pc];
+        int32_t prev = -1;
+        for (size_t i = pc; i-- > 0 && prev < 0;)
+            prev = ins->orig[i];
         if (o >= 0)
             snprintf(out, len, "at original insn %d: %s", o, d);
         else
             snprintf(out, len, "in the harness's instrumentation (after original insn %d): %s",
-                     pc > 0 ? ins->orig[pc - 1] : -1, d);
+                     prev, d);
         return;
     }
     snprintf(out, len, "%s", d);
@@ -3240,9 +3519,8 @@ static uint64_t budget_for(uint64_t processed)
 }
 
 /* Runs RUNS inputs; returns true on the first failure. */
-static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n,
-                        bool diff, uint64_t processed, int runs, uint64_t pseed,
-                        struct failure *f)
+static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n, bool diff,
+                        uint64_t processed, int runs, uint64_t pseed, struct failure *f)
 {
     struct runner R;
     memset(f, 0, sizeof(*f));
@@ -3258,6 +3536,8 @@ static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, 
 }
 
 /* ====================================================================== verification ===== */
+
+static uint64_t g_insn_limit = 100000;
 
 static int verify(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n, bool unpriv,
                   struct bpfrt_verify_result *res)
@@ -3290,6 +3570,7 @@ static int verify(const struct gprog *gp, const struct bpfrt_insn *insns, size_t
     o.attach_type = gp->pt->attach;
     o.unprivileged = unpriv;
     o.gpl = true;
+    o.insn_limit = g_insn_limit;
     memset(res, 0, sizeof(*res));
     return bpfrt_verify_insns(insns, n, specs, (size_t)gp->nmaps, &o, res);
 }
@@ -3534,6 +3815,51 @@ static void add_cat(const char *reason, uint64_t seed, size_t n)
     c->n = n;
 }
 
+/* failures on accepted programs, grouped by their message with the numbers taken out */
+struct fsig {
+    char key[160];
+    uint64_t count;
+    long first; /* program index */
+};
+static struct fsig fsigs[128];
+static int nfsigs;
+
+static void add_fsig(int kind, const char *msg, long idx)
+{
+    char key[160], norm[130];
+    const char *m = msg;
+    const char *at = strstr(msg, "): ");
+    if (strncmp(msg, "at original insn", 16) == 0 && at)
+        m = at + 3; /* the reason after the instruction */
+    size_t k = 0;
+    for (const char *p = m; *p && k + 1 < sizeof(norm); p++) {
+        if (p[0] == '0' && p[1] == 'x') {
+            p++;
+            while (p[1] && strchr("0123456789abcdef", p[1]))
+                p++;
+            norm[k++] = 'X';
+        } else if (*p >= '0' && *p <= '9') {
+            while (p[1] >= '0' && p[1] <= '9')
+                p++;
+            norm[k++] = 'N';
+        } else {
+            norm[k++] = *p;
+        }
+    }
+    norm[k] = '\0';
+    snprintf(key, sizeof(key), "%s: %s", kind == F_TRAP ? "trap" : fk_name[kind], norm);
+    for (int i = 0; i < nfsigs; i++)
+        if (strcmp(fsigs[i].key, key) == 0) {
+            fsigs[i].count++;
+            return;
+        }
+    if (nfsigs == (int)ARRAY_LEN(fsigs))
+        return;
+    snprintf(fsigs[nfsigs].key, sizeof(fsigs[nfsigs].key), "%s", key);
+    fsigs[nfsigs].count = 1;
+    fsigs[nfsigs++].first = idx;
+}
+
 static int cat_cmp(const void *a, const void *b)
 {
     const struct cat *x = a, *y = b;
@@ -3553,7 +3879,7 @@ struct stats {
 
 struct selfcase {
     const char *name;
-    int type; /* index in ptypes */
+    int type;   /* index in ptypes */
     int expect; /* failure kind, or F_NONE: must run cleanly */
     const char *text;
 };
@@ -3658,9 +3984,9 @@ static void self_test(int nprog, uint64_t seed)
             CHECK(!failed, "self-test '%s': the harness reports a safe program: %s: %s", c->name,
                   fk_name[f.kind], f.msg);
         else
-            CHECK(failed && f.kind == c->expect,
-                  "self-test '%s': expected '%s', got %s%s%s", c->name, fk_name[c->expect],
-                  failed ? fk_name[f.kind] : "no failure", failed ? ": " : "", failed ? f.msg : "");
+            CHECK(failed && f.kind == c->expect, "self-test '%s': expected '%s', got %s%s%s",
+                  c->name, fk_name[c->expect], failed ? fk_name[f.kind] : "no failure",
+                  failed ? ": " : "", failed ? f.msg : "");
         printf("  %-46s %s\n", c->name, failed ? fk_name[f.kind] : "runs cleanly");
         free(v);
     }
@@ -3749,12 +4075,101 @@ static void report_failure(const struct opts *o, long idx, const struct gprog *g
     fflush(stdout);
 }
 
+/* --case FILE: a program in the format the failures are printed in (test_verifier's .t format,
+ * plus "# NAME contents (u32): ..." lines for read-only maps), verified and run. Returns 1 when
+ * the verifier accepted it and it failed at run time. */
+static int run_case_file(const char *path, int runs, uint64_t seed)
+{
+    size_t len;
+    char *text = tl_read_file(path, &len);
+    if (!CHECK(text != NULL, "%s: unreadable", path))
+        return 1;
+    struct gprog gp;
+    memset(&gp, 0, sizeof(gp));
+    gp.pt = &ptypes[3];
+    char *asm_text = NULL;
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (strncmp(line, "-- type ", 8) == 0) {
+            for (size_t k = 0; k < ARRAY_LEN(ptypes); k++)
+                if (strcmp(ptypes[k].name, line + 8) == 0)
+                    gp.pt = &ptypes[k];
+        } else if (strncmp(line, "-- map ", 7) == 0 && gp.nmaps < MAXMAPS) {
+            struct mdesc *m = &gp.maps[gp.nmaps];
+            char type[32];
+            unsigned k, v, mx, fl = 0;
+            if (sscanf(line + 7, "%15s %31s %u %u %u %x", m->name, type, &k, &v, &mx, &fl) >= 5) {
+                for (uint32_t t = 0; t < 40; t++)
+                    if (strcmp(bpfrt_map_type_name(t), type) == 0)
+                        m->type = t;
+                m->ksz = k;
+                m->vsz = v > 64 ? 64 : v;
+                m->max = mx > MAXE && m->type != BPF_MAP_TYPE_RINGBUF ? MAXE : mx;
+                m->flags = fl;
+                m->global = strchr(m->name, '.') != NULL;
+                gp.nmaps++;
+            }
+        } else if (line[0] == '#' && strstr(line, "contents (u32):")) {
+            for (int i = 0; i < gp.nmaps; i++) {
+                size_t nl = strlen(gp.maps[i].name);
+                if (strncmp(line + 2, gp.maps[i].name, nl) == 0 && line[2 + nl] == ' ') {
+                    const char *p = strstr(line, "):") + 2;
+                    for (uint32_t b = 0; b + 4 <= gp.maps[i].vsz; b += 4) {
+                        char *end;
+                        uint32_t x = (uint32_t)strtoul(p, &end, 0);
+                        if (end == p)
+                            break;
+                        memcpy(gp.maps[i].init + b, &x, 4);
+                        p = end;
+                    }
+                }
+            }
+        } else if (strcmp(line, "-- asm") == 0) {
+            asm_text = next;
+            break;
+        }
+    }
+    struct bpfrt_diag d;
+    if (!CHECK(asm_text && bpfrt_asm(asm_text, path, &gp.insns, &gp.n, &d) == 0,
+               "%s: does not assemble: %s", path, asm_text ? d.msg : "no -- asm section")) {
+        free(text);
+        return 1;
+    }
+    gp.seed = seed;
+    snprintf(gp.bugs, sizeof(gp.bugs), "(case file)");
+    struct bpfrt_verify_result *res = malloc(sizeof(*res));
+    int rp = verify(&gp, gp.insns, gp.n, false, res);
+    uint64_t processed = res->stats.insns_processed;
+    printf("%s: privileged: %s%s\n", path,
+           rp == 0 ? "accepted" : "rejected: ", rp == 0 ? "" : res->message);
+    int ru = verify(&gp, gp.insns, gp.n, true, res);
+    printf("%s: unprivileged: %s%s\n", path,
+           ru == 0 ? "accepted" : "rejected: ", ru == 0 ? "" : res->message);
+    struct failure f;
+    bool failed = run_program(&gp, gp.insns, gp.n, ru == 0 || rp != 0, rp == 0 ? processed : 20000,
+                              runs, seed, &f);
+    if (failed) {
+        printf("%s: run%s: %s: %s\n", path, rp == 0 ? "" : " (unverified)", fk_name[f.kind], f.msg);
+        print_input(stdout, &gp, f.input);
+    } else {
+        printf("%s: %d runs without failure\n", path, runs);
+    }
+    free(res);
+    free(gp.insns);
+    free(text);
+    return failed && rp == 0;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: test_soundness [--seconds S] [--programs N] [--seed X] [--runs R]\n"
                     "                      [--only K] [--type xdp|sched_cls|cgroup_skb|unspec]\n"
+                    "                      [--insn-limit N (verifier, default 100000)]\n"
                     "                      [--accept-all] [--no-self-test] [--no-minimize] [-v]\n"
-                    "                      [--dump-rejected] [--dump-clean]\n");
+                    "                      [--dump-rejected] [--dump-clean]\n"
+                    "       test_soundness --case FILE.t   (verify and run one program)\n");
 }
 
 int main(int argc, char **argv)
@@ -3768,6 +4183,7 @@ int main(int argc, char **argv)
                      .self = true,
                      .minimize = true,
                      .type = -1};
+    const char *case_file = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -3777,6 +4193,8 @@ int main(int argc, char **argv)
             o.programs = strtol(argv[++i], NULL, 0);
         else if (!strcmp(a, "--seed") && more)
             o.seed = strtoull(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--insn-limit") && more)
+            g_insn_limit = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(a, "--runs") && more)
             o.runs = (int)strtol(argv[++i], NULL, 0);
         else if (!strcmp(a, "--only") && more)
@@ -3790,7 +4208,9 @@ int main(int argc, char **argv)
                 usage();
                 return 2;
             }
-        } else if (!strcmp(a, "--accept-all"))
+        } else if (!strcmp(a, "--case") && more)
+            case_file = argv[++i];
+        else if (!strcmp(a, "--accept-all"))
             o.accept_all = true;
         else if (!strcmp(a, "--no-self-test"))
             o.self = false;
@@ -3823,11 +4243,17 @@ int main(int argc, char **argv)
     sigaction(SIGBUS, &sa, NULL);
     world_init(&g_worlds[0], 0);
     world_init(&g_worlds[1], 1);
+    if (case_file) {
+        CHECK(run_case_file(case_file, o.runs * 2, o.seed) == 0,
+              "%s: accepted and failed at run time", case_file);
+        return tl_summary();
+    }
 
     printf("bpfrt verifier soundness harness: seed 0x%llx, %s%ld programs, %.0f s limit, %d runs "
            "per accepted program%s\n",
-           (unsigned long long)o.seed, o.programs > 0 ? "up to " : "", o.programs > 0 ? o.programs : -1L,
-           o.seconds, o.runs, o.accept_all ? ", --accept-all (verifier ignored)" : "");
+           (unsigned long long)o.seed, o.programs > 0 ? "up to " : "",
+           o.programs > 0 ? o.programs : -1L, o.seconds, o.runs,
+           o.accept_all ? ", --accept-all (verifier ignored)" : "");
     double t0 = now_s();
     if (o.self)
         self_test(200, o.seed);
@@ -3841,9 +4267,9 @@ int main(int argc, char **argv)
     for (long idx = o.only >= 0 ? o.only : 0;; idx++) {
         if (o.only >= 0 && idx > o.only)
             break;
-        if (o.programs > 0 && idx >= o.programs)
+        if (o.only < 0 && o.programs > 0 && idx >= o.programs)
             break;
-        if (o.seconds > 0 && now_s() - tstart > o.seconds)
+        if (o.only < 0 && o.seconds > 0 && now_s() - tstart > o.seconds)
             break;
         struct gprog gp;
         uint64_t pseed = mix64(o.seed, (uint64_t)idx);
@@ -3854,10 +4280,13 @@ int main(int argc, char **argv)
         int ti = (int)(gp.pt - ptypes);
         st.gen++;
         st.type_gen[ti]++;
+        double tv = now_s();
         int rp = verify(&gp, gp.insns, gp.n, false, res);
         uint64_t processed = res->stats.insns_processed;
         snprintf(reason_p, sizeof(reason_p), "%s", rp == 1 ? res->reason : res->message);
-        int ru = verify(&gp, gp.insns, gp.n, true, res);
+        /* unprivileged is stricter: check it for accepted programs (and every 8th rejected
+         * one, for consistency) */
+        int ru = rp == 0 || idx % 8 == 0 ? verify(&gp, gp.insns, gp.n, true, res) : 1;
         st.processed += processed;
         if (rp < 0 || ru < 0) {
             st.err++;
@@ -3868,8 +4297,9 @@ int main(int argc, char **argv)
         if (ru == 0 && rp != 0) {
             st.inconsistent++;
             if (st.inconsistent <= 3) {
-                printf("\nNOTE: program %ld is accepted unprivileged but rejected privileged (%s)\n",
-                       idx, reason_p);
+                printf(
+                    "\nNOTE: program %ld is accepted unprivileged but rejected privileged (%s)\n",
+                    idx, reason_p);
                 print_prog(stdout, &gp, gp.insns, gp.n);
             }
         }
@@ -3890,8 +4320,10 @@ int main(int argc, char **argv)
             st.buggy++;
             st.buggy_acc += rp == 0;
         }
+        tv = now_s() - tv;
         if (o.verbose)
-            printf("#%ld %s %zu slots: %s%s%s [%s]\n", idx, gp.pt->name, gp.n,
+            printf("#%ld %s %zu slots, %llu insns processed, %.1f ms: %s%s%s [%s]\n", idx,
+                   gp.pt->name, gp.n, (unsigned long long)processed, 1e3 * tv,
                    rp == 0   ? (ru == 0 ? "accepted" : "accepted privileged only")
                    : rp == 1 ? "rejected: "
                              : "error: ",
@@ -3910,6 +4342,7 @@ int main(int argc, char **argv)
                     st.setup++;
                 nfail++;
                 st.fails++;
+                add_fsig(f.kind, f.msg, idx);
                 if (nfail <= 10)
                     report_failure(&o, idx, &gp, &f, diff, processed, nfail);
                 else
@@ -3979,6 +4412,12 @@ int main(int argc, char **argv)
     printf("FAILURES ON ACCEPTED PROGRAMS: %llu%s\n", (unsigned long long)st.fails,
            st.setup ? " (some could not be run at all)" : "");
     printf("time                 %.1f s\n", el);
+    if (nfsigs) {
+        printf("failures by kind (count, first program):\n");
+        for (int i = 0; i < nfsigs; i++)
+            printf("  %6llu  #%-7ld %s\n", (unsigned long long)fsigs[i].count, fsigs[i].first,
+                   fsigs[i].key);
+    }
     if (ncats) {
         qsort(cats, (size_t)ncats, sizeof(cats[0]), cat_cmp);
         printf("rejections of programs without mistakes that never failed when run (top "
