@@ -18,6 +18,10 @@ int cmd_verify(int argc, char **argv);
 /* Prints "bpfrt: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* An argument that is not one of CMD's options: an unknown option (error), or the one input
+ * file (*IN). Returns 0, or 2 (the usage exit status) after printing the error. */
+int cli_operand(const char *cmd, const char *arg, const char **in);
+
 /* True when S ends with SUFFIX. */
 bool cli_ends_with(const char *s, const char *suffix);
 

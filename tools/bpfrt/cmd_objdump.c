@@ -171,13 +171,7 @@ int cmd_objdump(int argc, char **argv)
             json = true;
         } else if (strcmp(argv[i], "--no-disasm") == 0) {
             disasm = false;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_error("objdump: unknown option '%s'", argv[i]);
-            return 2;
-        } else if (!in) {
-            in = argv[i];
-        } else {
-            cli_error("objdump: more than one input file");
+        } else if (cli_operand("objdump", argv[i], &in) != 0) {
             return 2;
         }
     }

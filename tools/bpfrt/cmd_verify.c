@@ -102,13 +102,7 @@ int cmd_verify(int argc, char **argv)
                    i + 1 < argc) {
             const char **dst = argv[i][2] == 's' ? &section : argv[i][2] == 'p' ? &name : &type_s;
             *dst = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_error("verify: unknown option '%s' (or missing value)", argv[i]);
-            return 2;
-        } else if (!in) {
-            in = argv[i];
-        } else {
-            cli_error("verify: more than one input file");
+        } else if (cli_operand("verify", argv[i], &in) != 0) {
             return 2;
         }
     }

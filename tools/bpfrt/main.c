@@ -23,6 +23,20 @@ bool cli_ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+int cli_operand(const char *cmd, const char *arg, const char **in)
+{
+    if (arg[0] == '-' && arg[1]) {
+        cli_error("%s: unknown option '%s' (or missing value)", cmd, arg);
+        return 2;
+    }
+    if (*in) {
+        cli_error("%s: more than one input file", cmd);
+        return 2;
+    }
+    *in = arg;
+    return 0;
+}
+
 bool cli_is_help(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
@@ -113,8 +127,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"asm", cmd_asm},         {"disasm", cmd_disasm},
         {"run", cmd_run},         {"test-data", cmd_test_data},
-        {"objdump", cmd_objdump},
-        {"verify", cmd_verify},
+        {"objdump", cmd_objdump}, {"verify", cmd_verify},
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
