@@ -391,32 +391,37 @@ static void stack_total_check(struct venv *env, const struct vframe *grown)
              total, BPFRT_STACK_SIZE, grown->depth);
 }
 
-/* Stack bytes [lo, hi+size) may be written (LO == HI: exactly [lo, lo+size)). Bytes certainly
- * written get KIND; bytes only possibly written (a variable offset) stay uninitialised if they
- * were, since a read of them could see the old garbage. */
-static void stack_mark(struct venv *env, struct vframe *f, int64_t lo, int64_t hi, int size,
-                       uint8_t kind)
+/* Stack bytes [FROM, TO) may be written, [CFROM, CTO) certainly are: those get KIND; bytes only
+ * possibly written stay uninitialised if they were, since a read could see the old garbage. */
+static void stack_mark_range(struct venv *env, struct vframe *f, int64_t from, int64_t to,
+                             int64_t cfrom, int64_t cto, uint8_t kind)
 {
-    if (lo == hi)
-        vlive_write(env, f, lo, lo + size);
-    for (int64_t o = lo; o < hi + size; o++) {
+    if (cfrom < cto)
+        vlive_write(env, f, cfrom, cto);
+    for (int64_t o = from; o < to; o++) {
         int slot = (int)((-o - 1) / 8), byte = (int)(o + (int64_t)(slot + 1) * 8);
         struct vslot *sl = vframe_slot(env, f, slot);
         if (!sl)
             continue;
-        bool certain = o >= hi && o < lo + size;
         if (sl->bytes[byte] == SB_SPILL) /* a spill partly overwritten: its other bytes stay data */
             for (int b = 0; b < 8; b++)
                 if (sl->bytes[b] == SB_SPILL)
                     sl->bytes[b] = SB_MISC;
-        if (certain)
+        if (o >= cfrom && o < cto)
             sl->bytes[byte] = kind;
         else if (sl->bytes[byte] != SB_INVALID)
             sl->bytes[byte] = SB_MISC;
     }
-    if (-lo > f->depth)
-        f->depth = (int32_t)-lo;
+    if (-from > f->depth)
+        f->depth = (int32_t)-from;
     stack_total_check(env, f);
+}
+
+/* A store of SIZE bytes at [lo, hi] (LO == HI: exactly [lo, lo+size)). */
+static void stack_mark(struct venv *env, struct vframe *f, int64_t lo, int64_t hi, int size,
+                       uint8_t kind)
+{
+    stack_mark_range(env, f, lo, hi + size, hi, lo + size, kind);
 }
 
 static bool stack_write(struct venv *env, int32_t pc, struct vframe *f, int64_t lo, int64_t hi,
@@ -1096,7 +1101,7 @@ static int check_cond_jump(struct venv *env, struct vstate *s, int32_t pc,
 /* Checks that register R points to SIZE readable (or writable) bytes; for the stack, writes mark
  * the bytes initialised. SIZE_MAX_ZERO: the size may be 0. */
 static bool check_mem_arg(struct venv *env, struct vstate *s, int32_t pc, int r, uint64_t size,
-                          bool write, bool pkt_ok, const char *what)
+                          uint64_t min_size, bool write, bool pkt_ok, const char *what)
 {
     struct vreg *p = &cur(s)->regs[r];
     if (size == 0)
@@ -1123,8 +1128,9 @@ static bool check_mem_arg(struct venv *env, struct vstate *s, int32_t pc, int r,
                      what, (unsigned long long)size, (long long)lo);
                 return false;
             }
-            stack_mark(env, f, lo, hi, (int)size, SB_MISC);
-            return true;
+            /* a helper writes the size it is given: only the smallest certainly */
+            stack_mark_range(env, f, lo, hi + (int64_t)size, hi, lo + (int64_t)min_size, SB_MISC);
+            return !env->failed;
         }
         char who[96];
         snprintf(who, sizeof(who), "helper argument r%d (%s)", r, what);
@@ -1358,7 +1364,7 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                 return -2;
             }
             size = t == BPFRT_ARG_MAP_KEY ? cc.map->key_size : cc.map->value_size;
-            if (!check_mem_arg(env, s, pc, r, size, t == BPFRT_ARG_MAP_VALUE_UNINIT,
+            if (!check_mem_arg(env, s, pc, r, size, size, t == BPFRT_ARG_MAP_VALUE_UNINIT,
                                h->flags & BPFRT_HELPER_PKT_ACCESS,
                                t == BPFRT_ARG_MAP_KEY ? "map key" : "map value"))
                 return -2;
@@ -1402,7 +1408,7 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                      (unsigned long long)sz->s.umax);
                 return -2;
             }
-            if (!check_mem_arg(env, s, pc, r, sz->s.umax, t == BPFRT_ARG_UNINIT_MEM,
+            if (!check_mem_arg(env, s, pc, r, sz->s.umax, sz->s.umin, t == BPFRT_ARG_UNINIT_MEM,
                                h->flags & BPFRT_HELPER_PKT_ACCESS,
                                t == BPFRT_ARG_UNINIT_MEM ? "output buffer" : "input buffer"))
                 return -2;
@@ -1494,7 +1500,8 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                      vtype_name(v));
                 return -2;
             }
-            if (!check_mem_arg(env, s, pc, r, t == BPFRT_ARG_SPIN_LOCK ? 4 : 16, false, false,
+            if (!check_mem_arg(env, s, pc, r, t == BPFRT_ARG_SPIN_LOCK ? 4 : 16,
+                               t == BPFRT_ARG_SPIN_LOCK ? 4 : 16, false, false,
                                t == BPFRT_ARG_SPIN_LOCK ? "spin lock" : "timer"))
                 return -2;
             if (t == BPFRT_ARG_SPIN_LOCK) {
@@ -1520,8 +1527,8 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
             break;
         case BPFRT_ARG_LONG:
         case BPFRT_ARG_INT:
-            if (!check_mem_arg(env, s, pc, r, t == BPFRT_ARG_LONG ? 8 : 4, true, false,
-                               "result pointer"))
+            if (!check_mem_arg(env, s, pc, r, t == BPFRT_ARG_LONG ? 8 : 4,
+                               t == BPFRT_ARG_LONG ? 8 : 4, true, false, "result pointer"))
                 return -2;
             break;
         case BPFRT_ARG_CONST_STR:
@@ -1536,7 +1543,7 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
                 verr(env, pc, "%s: r%d must point to a bpf_dynptr on the stack", h->name, r);
                 return -2;
             }
-            if (!check_mem_arg(env, s, pc, r, 16, true, false, "dynptr"))
+            if (!check_mem_arg(env, s, pc, r, 16, 16, true, false, "dynptr"))
                 return -2;
             break;
         default:
