@@ -134,6 +134,13 @@ static bool ptr_add(struct venv *env, int32_t pc, struct vreg *dst, const struct
     }
     struct scalar r = *v;
     scalar_alu(&dst->s, &r, (uint8_t)(BPF_ALU64 | (sub ? BPF_SUB : BPF_ADD) | BPF_X), 0, 0);
+    if (dst->s.smin <= -MAX_VAR_OFF || dst->s.smax >= MAX_VAR_OFF) {
+        /* many additions can add up: the variable part must stay bounded */
+        char t[160];
+        scalar_format(&dst->s, t, sizeof(t));
+        verr(env, pc, "pointer's variable offset %s is out of the allowed range", t);
+        return false;
+    }
     if (dst->type == V_PKT || dst->type == V_PKT_META) {
         /* a new variable part: nothing is proven for it yet */
         dst->id = new_id(env);
@@ -279,11 +286,13 @@ static bool check_alu(struct venv *env, struct vstate *s, int32_t pc, const stru
 
 /* --- memory --- */
 
-/* Bounds of a pointer's total offset for an access at insn offset OFF. */
+/* Bounds of a pointer's total offset for an access at insn offset OFF (saturated: a variable
+ * part is bounded by ptr_add, but a kernel pointer's need not be). */
 static void access_bounds(const struct vreg *p, int16_t off, int64_t *lo, int64_t *hi)
 {
-    *lo = (int64_t)p->off + off + p->s.smin;
-    *hi = (int64_t)p->off + off + p->s.smax;
+    int64_t base = (int64_t)p->off + off;
+    *lo = p->s.smin < INT64_MIN / 2 ? INT64_MIN / 2 : base + p->s.smin;
+    *hi = p->s.smax > INT64_MAX / 2 ? INT64_MAX / 2 : base + p->s.smax;
 }
 
 /* Checks [lo, hi+size) within [0, limit) for an object WHAT. */
