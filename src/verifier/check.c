@@ -1579,11 +1579,31 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
         return -2;
     }
     if (h->flags & BPFRT_HELPER_CHANGES_PKT_DATA) {
-        /* the packet may have moved: every pointer into it is stale */
-        FOR_EACH_REG(s, r, {
-            if (r->type == V_PKT || r->type == V_PKT_END || r->type == V_PKT_META)
-                vreg_scalar_unknown(r);
-        });
+        /* the packet may have moved: every pointer into it is stale. Root may still read the
+         * old value as a number (Linux); otherwise it is unusable, so its bits cannot leak. */
+        for (int fi = 0; fi < s->nframes; fi++) {
+            struct vframe *fr = s->frames[fi];
+            for (int r = 0; r < 11; r++) {
+                struct vreg *v = &fr->regs[r];
+                if (v->type == V_PKT || v->type == V_PKT_END || v->type == V_PKT_META) {
+                    if (env->unprivileged)
+                        vreg_not_init(v);
+                    else
+                        vreg_scalar_unknown(v);
+                }
+            }
+            for (int i = 0; i < fr->nslots; i++) {
+                struct vslot *sl = &fr->slots[i];
+                struct vreg *v = &sl->spill;
+                if (sl->bytes[0] != SB_SPILL ||
+                    (v->type != V_PKT && v->type != V_PKT_END && v->type != V_PKT_META))
+                    continue;
+                if (env->unprivileged)
+                    memset(sl->bytes, SB_INVALID, sizeof(sl->bytes));
+                else
+                    vreg_scalar_unknown(v);
+            }
+        }
     }
     struct vreg saved_ctx;
     if (cc.cb_arg)
