@@ -412,10 +412,14 @@ static void stack_mark_range(struct venv *env, struct vframe *f, int64_t from, i
         struct vslot *sl = vframe_slot(env, f, slot);
         if (!sl)
             continue;
-        if (sl->bytes[byte] == SB_SPILL) /* a spill partly overwritten: its other bytes stay data */
+        if (sl->bytes[byte] == SB_SPILL) {
+            /* a spill partly overwritten: its other bytes stay data; a pointer's bytes are only
+             * readable as numbers by root (unprivileged they would leak its address) */
+            uint8_t rest = env->unprivileged && vreg_is_ptr(&sl->spill) ? SB_INVALID : SB_MISC;
             for (int b = 0; b < 8; b++)
                 if (sl->bytes[b] == SB_SPILL)
-                    sl->bytes[b] = SB_MISC;
+                    sl->bytes[b] = rest;
+        }
         if (o >= cfrom && o < cto)
             sl->bytes[byte] = kind;
         else if (sl->bytes[byte] != SB_INVALID)

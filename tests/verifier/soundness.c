@@ -18,7 +18,25 @@
  *     registers or stack, or on the value of a pointer. Each input runs twice, in two "worlds"
  *     that differ only in the poison written into every uninitialised register and stack byte
  *     and in the addresses of everything (stack, packet, context, maps); the outputs (r0, packet,
- *     context, maps, ring-buffer output, the helper calls with the bytes they read) must agree.
+ *     context, maps, ring-buffer output, the helper calls with the bytes they read) must agree;
+ *   - when only the privileged verifier accepted it: produce outputs that depend on registers or
+ *     stack the program read directly without writing them first (bpfrt refuses those reads even
+ *     when privileged). Each input runs twice in the same world with different poison; the
+ *     helpers then ignore the contents of the memory they are given (a privileged program may
+ *     pass them uninitialised stack) and pointers keep their values.
+ *
+ * Rejected programs are run too (unverified, a few inputs): the summary says how many of them
+ * fail, and lists the rejections of programs the generator wrote without any mistake that never
+ * failed (imprecision candidates). The self-test runs hand-written unsafe programs and generated
+ * programs with mistakes without the verifier: most must fail, so an accept-everything verifier
+ * cannot pass. A failure prints the program (disassembly in test_verifier's .t format, which
+ * --case reads back), the seeds, the input, and the program shrunk to the instructions the
+ * failure needs.
+ *
+ * Budget: 200000 + 100 x (instructions the verifier processed) interpreter steps per run; a
+ * verified program cannot run longer than the paths the verifier explored. The verifier runs
+ * with an instruction limit of 25000 (accepted generated programs need at most a few thousand;
+ * the limit bounds the time and memory spent on the unbounded loops the generator writes).
  *
  * How the program is run. The verified bytecode is instrumented, never changed in meaning:
  * a prologue at the entry records r10 (through a harness helper, for the helpers' bounds
@@ -1240,6 +1258,13 @@ static void sn_stack(struct gen *g)
             stx(g, 8, R10, R3, -s);
             k = 16;
         }
+        if (bug(g, "rest of a partly overwritten spilled pointer read as a number")) {
+            /* (a pointer leak: unprivileged programs may not do it) */
+            st(g, 1, R10, -s + rrange(&g->r, 4, 7), 0x41);
+            ldx(g, 4, R3, R10, -s);
+            addr_(g, R9, R3);
+            break;
+        }
         if (bug(g, "spilled pointer partly overwritten"))
             st(g, 1, R10, -s + rrange(&g->r, 0, 3), 0x41);
         if (rpct(&g->r, 40))
@@ -1852,6 +1877,116 @@ static void sn_diamond(struct gen *g)
     place(g, l);
 }
 
+/* Two paths that leave different kinds of facts meet, more branches follow (more states to
+ * compare), then the facts are used: pruning must not treat the states as equivalent. */
+static void sn_join(struct gen *g)
+{
+    int l = label(g), a = label(g), b = label(g);
+    int kind = (int)rbelow(&g->r, have_pkt(g) ? 5 : 4);
+    int s = salloc(g, 8);
+    int max = rrange(&g->r, 0, 24), sz = rsize(g, 8);
+    int ar = salloc(g, max + sz);
+    init_area(g, ar, max + sz, false);
+    bool bad = false;
+    /* what the paths differ in is decided by the input: a context field */
+    const struct cfield *f = &g->pt->rd[rbelow(&g->r, (uint32_t)g->pt->nrd)];
+    if (kind == 0) {
+        gen_scalar(g, R5, l, true);
+        gen_scalar(g, R3, l, false);
+    }
+    ldx(g, f->size, R2, R6, f->off);
+    jc(g, true, rpct(&g->r, 50) ? BPF_JSET : BPF_JGT, R2, rrange(&g->r, 0, 9), a);
+    for (int side = 0; side < 2; side++) {
+        if (side)
+            place(g, a);
+        bool other = side == 1; /* the side that may hold the wrong fact */
+        switch (kind) {
+        case 0: /* a copy linked to r3, or an unrelated value */
+            if (other && (bad = bug(g, "join of a linked copy and an unrelated value")))
+                movr(g, R4, R5);
+            else
+                movr(g, R4, R3);
+            if (other)
+                addi(g, R9, 1);
+            break;
+        case 1: /* a stack pointer, or a map value pointer (smaller) */
+            if (other && g->mh >= 0 &&
+                (bad = bug(g, "join of a stack and a smaller map value pointer"))) {
+                int v = emit_lookup(g, g->mh, l);
+                movr(g, R4, v);
+            } else {
+                movr(g, R4, R10);
+                addi(g, R4, -ar);
+            }
+            break;
+        case 2: /* a stack slot written, or not */
+            if (!(other && (bad = bug(g, "join of a written and an unwritten stack slot"))))
+                stx(g, 8, R10, R9, -s);
+            break;
+        case 3: /* a spilled pointer, or a spilled number */
+            if (other && (bad = bug(g, "join of a spilled pointer and a spilled number")))
+                st(g, 8, R10, -s, 0);
+            else {
+                movr(g, R4, R10);
+                addi(g, R4, -ar);
+                stx(g, 8, R10, R4, -s);
+            }
+            break;
+        default: /* data_end - data, or another number */
+            if (other && (bad = bug(g, "join of a packet length and an unrelated number"))) {
+                ldx(g, f->size, R4, R6, f->off);
+            } else {
+                movr(g, R4, R8);
+                alur(g, true, BPF_SUB, R4, R7);
+            }
+            break;
+        }
+        if (!side)
+            ja(g, b);
+    }
+    place(g, b);
+    for (int i = rrange(&g->r, 0, 2); i > 0; i--) {
+        int c = label(g);
+        jc(g, true, BPF_JEQ, R2, rrange(&g->r, 0, 12), c);
+        addi(g, R9, i);
+        place(g, c);
+    }
+    switch (kind) {
+    case 0:
+        jc(g, true, BPF_JGT, R3, max, l);
+        movr(g, R2, R10);
+        addi(g, R2, -ar);
+        addr_(g, R2, R4);
+        ldx(g, sz, R5, R2, 0);
+        addr_(g, R9, R5);
+        break;
+    case 1:
+        ldx(g, sz, R5, R4, rrange(&g->r, 0, max));
+        addr_(g, R9, R5);
+        if (bad && (int)g->maps[g->mh].vsz >= max + sz)
+            mark(g, "(the map value is large enough)");
+        break;
+    case 2:
+        ldx(g, 8, R5, R10, -s);
+        addr_(g, R9, R5);
+        break;
+    case 3:
+        ldx(g, 8, R4, R10, -s);
+        ldx(g, sz, R5, R4, 0);
+        addr_(g, R9, R5);
+        break;
+    default: {
+        int k = rrange(&g->r, 1, 32);
+        jc(g, true, BPF_JLT, R4, k, l);
+        ldx(g, 1, R5, R7, k - 1);
+        addr_(g, R9, R5);
+        break;
+    }
+    }
+    (void)bad;
+    place(g, l);
+}
+
 static void sn_ringbuf(struct gen *g)
 {
     int l = label(g);
@@ -2168,14 +2303,15 @@ enum {
     S_CSUM,
     S_DIAMOND,
     S_LOOP2,
+    S_JOIN,
     S_COUNT
 };
 static const char *const sn_names[S_COUNT] = {
     "ctx",     "pkt",        "pkt_var", "meta",    "map",       "update", "stack",
     "alu",     "loop",       "call",    "ringbuf", "rb_output", "rodata", "bss",
-    "chg_pkt", "load_bytes", "csum",    "diamond", "loop2"};
+    "chg_pkt", "load_bytes", "csum",    "diamond", "loop2",     "join"};
 static const int sn_weight[S_COUNT] = {8, 12, 8, 2, 12, 5, 10, 10, 6, 8,
-                                       5, 3,  3, 3, 4,  4, 3,  10, 4};
+                                       5, 3,  3, 3, 4,  4, 3,  10, 4, 10};
 
 static bool sn_ok(const struct gen *g, int s)
 {
@@ -2312,6 +2448,7 @@ static int gen_program(uint64_t seed, int force_bugs, int type_sel, struct gprog
         case S_LOAD: sn_load(g); break;
         case S_DIAMOND: sn_diamond(g); break;
         case S_LOOP2: sn_loop2(g); break;
+        case S_JOIN: sn_join(g); break;
         default: sn_csum(g); break;
         }
     }
@@ -2405,6 +2542,7 @@ struct world {
     bool failed;
     char fail[480];
     uint8_t poison;
+    bool blind; /* helpers ignore memory contents (RUN_PRIV) */
     uint64_t ktime;
     sigjmp_buf jb;
     volatile sig_atomic_t in_run;
@@ -2665,7 +2803,7 @@ static bool w_mem(struct world *w, const char *helper, const char *what, uint64_
         goto bad;
     w->trace = fnv64(fnv64(w->trace, (uint64_t)kind), where);
     w->trace = fnv64(w->trace, len);
-    if (!write)
+    if (!write && !w->blind)
         w->trace = fnv(w->trace, (const void *)(uintptr_t)addr, (size_t)len);
     return true;
 bad:
@@ -2743,7 +2881,18 @@ static uint64_t h_lookup(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
         return 0;
     const uint8_t *key = (const uint8_t *)(uintptr_t)r2;
     int e = -1;
-    if (m->d->type == BPF_MAP_TYPE_ARRAY) {
+    if (w->blind) {
+        /* the key may be uninitialised (allowed when privileged): do not look at it */
+        if (m->d->type == BPF_MAP_TYPE_ARRAY)
+            e = 0;
+        else if (rpct(&w->hr, 60)) {
+            e = (int)rbelow(&w->hr, m->d->max);
+            if (!m->present[e]) {
+                memset(m->keys[e], 0, 8);
+                m->present[e] = true;
+            }
+        }
+    } else if (m->d->type == BPF_MAP_TYPE_ARRAY) {
         uint32_t idx;
         memcpy(&idx, key, 4);
         if (idx < m->d->max)
@@ -2794,6 +2943,15 @@ static uint64_t h_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
     if (rbelow(&w->hr, 16) == 0)
         return (uint64_t)-ENOMEM;
     int e;
+    if (w->blind) {
+        /* key and value may be uninitialised (allowed when privileged): not looked at */
+        e = (int)rbelow(&w->hr, m->d->max);
+        if (m->d->type == BPF_MAP_TYPE_HASH && !m->present[e]) {
+            memset(m->keys[e], 0, 8);
+            m->present[e] = true;
+        }
+        return 0;
+    }
     if (m->d->type == BPF_MAP_TYPE_ARRAY) {
         uint32_t idx;
         memcpy(&idx, key, 4);
@@ -2832,6 +2990,8 @@ static uint64_t h_delete(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
         return 0;
     if (m->d->type != BPF_MAP_TYPE_HASH)
         return (uint64_t)-EINVAL;
+    if (w->blind)
+        return rpct(&w->hr, 50) ? 0 : (uint64_t)-ENOENT;
     int e = find_key(m, (const uint8_t *)(uintptr_t)r2);
     if (e < 0)
         return (uint64_t)-ENOENT;
@@ -2869,7 +3029,7 @@ static uint64_t h_rb_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, 
     if (!w_map(w, hn, r1, true) || !w_mem(w, hn, "data (r2)", r2, r3, false))
         return 0;
     w->trace = fnv64(w->trace, r4);
-    if (r3)
+    if (r3 && !w->blind)
         w->out = fnv(fnv64(w->out, r3), (const void *)(uintptr_t)r2, (size_t)r3);
     return rpct(&w->hr, 90) ? 0 : (uint64_t)-EAGAIN;
 }
@@ -2951,6 +3111,8 @@ static uint64_t h_csum_diff(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, 
     w->trace = fnv64(w->trace, r5);
     if ((r2 | r4) % 4 || r2 > 512 || r4 > 512)
         return (uint64_t)-EINVAL;
+    if (w->blind)
+        return (uint32_t)rnext(&w->hr);
     uint64_t sum = (uint32_t)r5;
     for (uint64_t i = 0; i < r2; i += 4) {
         uint32_t v;
@@ -3142,22 +3304,22 @@ static void i_lddw(struct inst *o, int dst, uint64_t v, int32_t orig)
     i_put(o, b, orig);
 }
 
-static void i_poison_frame(struct inst *o, const struct world *w)
+static void i_poison_frame(struct inst *o, uint8_t poison)
 {
-    int32_t p32 = (int32_t)(0x01010101u * w->poison);
+    int32_t p32 = (int32_t)(0x01010101u * poison);
     for (int s = 8; s <= BPFRT_STACK_SIZE; s += 8)
         i_ins(o, BPF_ST | BPF_MEM | BPF_DW, R10, 0, -s, p32);
 }
 
-static void i_poison_regs(struct inst *o, const struct world *w, const int *regs, int n)
+static void i_poison_regs(struct inst *o, uint8_t poison, const int *regs, int n)
 {
     for (int i = 0; i < n; i++)
-        i_lddw(o, regs[i], 0x0101010101010101ull * w->poison ^ (uint64_t)regs[i], -1);
+        i_lddw(o, regs[i], 0x0101010101010101ull * poison ^ (uint64_t)regs[i], -1);
 }
 
 /* The runnable form of the verified program for world W. Returns 0, or -1 with why. */
-static int instrument(const struct bpfrt_insn *in, size_t n, const struct world *w, struct inst *o,
-                      char *why, size_t whylen)
+static int instrument(const struct bpfrt_insn *in, size_t n, const struct world *w, uint8_t poison,
+                      struct inst *o, char *why, size_t whylen)
 {
     memset(o, 0, sizeof(*o));
     uint8_t *entry = calloc(n + 1, 1);
@@ -3179,12 +3341,12 @@ static int instrument(const struct bpfrt_insn *in, size_t n, const struct world 
         if (pc == 0) {
             i_ins(o, BPF_ALU64 | BPF_X | BPF_MOV, R1, R10, 0, 0);
             i_ins(o, BPF_JMP | BPF_CALL, 0, 0, 0, H_SETUP);
-            i_poison_frame(o, w);
-            i_poison_regs(o, w, main_regs, (int)ARRAY_LEN(main_regs));
+            i_poison_frame(o, poison);
+            i_poison_regs(o, poison, main_regs, (int)ARRAY_LEN(main_regs));
             i_lddw(o, R1, (uintptr_t)w->ctx, -1);
         } else if (entry[pc]) {
-            i_poison_frame(o, w);
-            i_poison_regs(o, w, sub_regs, (int)ARRAY_LEN(sub_regs));
+            i_poison_frame(o, poison);
+            i_poison_regs(o, poison, sub_regs, (int)ARRAY_LEN(sub_regs));
         }
         pos[pc] = (int32_t)o->n;
         struct bpfrt_insn x = in[pc];
@@ -3222,7 +3384,7 @@ static int instrument(const struct bpfrt_insn *in, size_t n, const struct world 
         }
         i_put(o, x, (int32_t)pc);
         if (x.code == (BPF_JMP | BPF_CALL))
-            i_poison_regs(o, w, call_regs, (int)ARRAY_LEN(call_regs));
+            i_poison_regs(o, poison, call_regs, (int)ARRAY_LEN(call_regs));
     }
     pos[n] = (int32_t)o->n;
     /* relink jumps and calls */
@@ -3288,8 +3450,17 @@ struct failure {
     char msg[1200];
 };
 
+/* how an accepted program is run: once per input; twice in two worlds (different poison and
+ * addresses: the unprivileged verifier accepted it); twice in the same world with different
+ * poison and helpers blind to memory contents (accepted privileged only, where helpers may read
+ * uninitialised stack and pointers may flow anywhere, but direct reads of uninitialised
+ * registers and stack are still refused) */
+enum { RUN_SINGLE, RUN_FULL, RUN_PRIV };
+
 struct runner {
     const struct gprog *gp;
+    int mode;
+    int wi[2]; /* world of each run */
     int nworlds;
     struct bpfrt_vm *vm[2];
     struct inst ins[2];
@@ -3305,21 +3476,26 @@ static void runner_close(struct runner *R)
         free(R->ins[k].orig);
         if (g_worlds[k].gp == R->gp)
             world_unbind(&g_worlds[k]);
+        g_worlds[k].blind = false;
     }
     memset(R, 0, sizeof(*R));
 }
 
 static int runner_open(struct runner *R, const struct gprog *gp, const struct bpfrt_insn *insns,
-                       size_t n, bool diff, uint64_t budget, struct failure *f)
+                       size_t n, int mode, uint64_t budget, struct failure *f)
 {
     memset(R, 0, sizeof(*R));
     R->gp = gp;
-    R->nworlds = diff ? 2 : 1;
+    R->mode = mode;
+    R->nworlds = mode == RUN_SINGLE ? 1 : 2;
     for (int k = 0; k < R->nworlds; k++) {
-        struct world *w = &g_worlds[k];
-        world_bind(w, gp);
+        R->wi[k] = mode == RUN_PRIV ? 0 : k;
+        struct world *w = &g_worlds[R->wi[k]];
+        if (w->gp != gp)
+            world_bind(w, gp);
+        w->blind = mode == RUN_PRIV;
         char why[200];
-        if (instrument(insns, n, w, &R->ins[k], why, sizeof(why)) != 0) {
+        if (instrument(insns, n, w, k ? 0xa5 : 0x5a, &R->ins[k], why, sizeof(why)) != 0) {
             f->kind = F_SETUP;
             snprintf(f->msg, sizeof(f->msg), "cannot instrument the program: %s", why);
             return -1;
@@ -3423,7 +3599,7 @@ static void translate_diag(const struct inst *ins, const char *d, char *out, siz
 
 static void run_world(struct runner *R, int k, uint64_t seed, struct wres *res)
 {
-    struct world *w = &g_worlds[k];
+    struct world *w = &g_worlds[R->wi[k]];
     world_reset(w, seed);
     struct bpfrt_diag d;
     d.msg[0] = '\0';
@@ -3432,7 +3608,7 @@ static void run_world(struct runner *R, int k, uint64_t seed, struct wres *res)
     cur_w = w;
     w->in_run = 1;
     if (sigsetjmp(w->jb, 1) == 0)
-        rc = padded_run(R->vm[k], k ? 4096 + 48 : 16, &r0, &d);
+        rc = padded_run(R->vm[k], R->mode == RUN_FULL && k ? 4096 + 48 : 16, &r0, &d);
     else
         rc = -2;
     w->in_run = 0;
@@ -3491,20 +3667,22 @@ static bool run_input(struct runner *R, uint64_t seed, struct failure *f)
         }
     }
     if (R->nworlds == 2) {
+        const char *how = R->mode == RUN_FULL
+                              ? "different poison in uninitialised registers and stack, "
+                                "different addresses"
+                              : "privileged: different poison in uninitialised registers and "
+                                "stack, same addresses, helpers blind to memory contents";
         for (int i = 0; i < 6; i++)
             if (res[0].dig[i] != res[1].dig[i]) {
                 f->kind = F_DIFF;
                 f->world = 0;
                 f->input = seed;
                 if (i == 0)
-                    snprintf(f->msg, sizeof(f->msg),
-                             "the two runs (different poison in uninitialised registers and "
-                             "stack, different addresses) returned 0x%llx and 0x%llx",
-                             (unsigned long long)res[0].r0, (unsigned long long)res[1].r0);
+                    snprintf(f->msg, sizeof(f->msg), "the two runs (%s) returned 0x%llx and 0x%llx",
+                             how, (unsigned long long)res[0].r0, (unsigned long long)res[1].r0);
                 else
                     snprintf(f->msg, sizeof(f->msg),
-                             "the two runs (different poison in uninitialised registers and "
-                             "stack, different addresses) left different %s (r0 0x%llx / 0x%llx)",
+                             "the two runs (%s) left different %s (r0 0x%llx / 0x%llx)", how,
                              dig_name[i], (unsigned long long)res[0].r0,
                              (unsigned long long)res[1].r0);
                 return true;
@@ -3519,12 +3697,12 @@ static uint64_t budget_for(uint64_t processed)
 }
 
 /* Runs RUNS inputs; returns true on the first failure. */
-static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n, bool diff,
+static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n, int mode,
                         uint64_t processed, int runs, uint64_t pseed, struct failure *f)
 {
     struct runner R;
     memset(f, 0, sizeof(*f));
-    if (runner_open(&R, gp, insns, n, diff, budget_for(processed), f) != 0) {
+    if (runner_open(&R, gp, insns, n, mode, budget_for(processed), f) != 0) {
         runner_close(&R);
         return true;
     }
@@ -3537,7 +3715,7 @@ static bool run_program(const struct gprog *gp, const struct bpfrt_insn *insns, 
 
 /* ====================================================================== verification ===== */
 
-static uint64_t g_insn_limit = 100000;
+static uint64_t g_insn_limit = 25000;
 
 static int verify(const struct gprog *gp, const struct bpfrt_insn *insns, size_t n, bool unpriv,
                   struct bpfrt_verify_result *res)
@@ -3655,19 +3833,19 @@ static void print_input(FILE *o, const struct gprog *gp, uint64_t seed)
 
 /* ====================================================================== minimization ====== */
 
-static bool still_fails(const struct gprog *gp, const struct bpfrt_insn *v, size_t n, bool diff,
+static bool still_fails(const struct gprog *gp, const struct bpfrt_insn *v, size_t n, int mode,
                         uint64_t input, int kind, struct bpfrt_verify_result *res)
 {
     if (verify(gp, v, n, false, res) != 0)
         return false;
     uint64_t processed = res->stats.insns_processed;
-    if (diff && verify(gp, v, n, true, res) != 0)
+    if (mode == RUN_FULL && verify(gp, v, n, true, res) != 0)
         return false;
     struct runner R;
     struct failure f;
     memset(&f, 0, sizeof(f));
     bool failed = false;
-    if (runner_open(&R, gp, v, n, diff, budget_for(processed), &f) == 0)
+    if (runner_open(&R, gp, v, n, mode, budget_for(processed), &f) == 0)
         failed = run_input(&R, input, &f) && f.kind == kind;
     runner_close(&R);
     return failed;
@@ -3723,7 +3901,7 @@ static size_t compact(struct bpfrt_insn *v, size_t n)
 
 /* Shrinks a failing program: instructions become `ja +0` while the verifier still accepts it and
  * the same input still fails the same way; then the no-ops go. */
-static size_t minimize(const struct gprog *gp, struct bpfrt_insn *v, size_t n, bool diff,
+static size_t minimize(const struct gprog *gp, struct bpfrt_insn *v, size_t n, int mode,
                        uint64_t input, int kind)
 {
     struct bpfrt_verify_result *res = malloc(sizeof(*res));
@@ -3742,7 +3920,7 @@ static size_t minimize(const struct gprog *gp, struct bpfrt_insn *v, size_t n, b
             v[i] = nop;
             if (wide)
                 v[i + 1] = nop;
-            if (still_fails(gp, v, n, diff, input, kind, res)) {
+            if (still_fails(gp, v, n, mode, input, kind, res)) {
                 changed = true;
             } else {
                 v[i] = s0;
@@ -3755,7 +3933,7 @@ static size_t minimize(const struct gprog *gp, struct bpfrt_insn *v, size_t n, b
     struct bpfrt_insn *c = xrealloc(NULL, n * sizeof(*c));
     memcpy(c, v, n * sizeof(*c));
     size_t k = compact(c, n);
-    if (k > 0 && still_fails(gp, c, k, diff, input, kind, res)) {
+    if (k > 0 && still_fails(gp, c, k, mode, input, kind, res)) {
         memcpy(v, c, k * sizeof(*c));
         n = k;
     }
@@ -3858,6 +4036,38 @@ static void add_fsig(int kind, const char *msg, long idx)
     snprintf(fsigs[nfsigs].key, sizeof(fsigs[nfsigs].key), "%s", key);
     fsigs[nfsigs].count = 1;
     fsigs[nfsigs++].first = idx;
+}
+
+/* per injected mistake: programs that contain it, and how many of those were accepted */
+struct mstat {
+    char name[80];
+    uint64_t gen, acc;
+};
+static struct mstat mstats[128];
+static int nmstats;
+
+static void add_mistakes(const char *bugs, bool accepted)
+{
+    const char *p = bugs;
+    while (*p) {
+        const char *e = strstr(p, "; ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char name[80];
+        snprintf(name, sizeof(name), "%.*s", (int)(len < 79 ? len : 79), p);
+        int i;
+        for (i = 0; i < nmstats; i++)
+            if (strcmp(mstats[i].name, name) == 0)
+                break;
+        if (i == nmstats && nmstats < (int)ARRAY_LEN(mstats))
+            snprintf(mstats[nmstats++].name, sizeof(mstats[0].name), "%s", name);
+        if (i < nmstats) {
+            mstats[i].gen++;
+            mstats[i].acc += accepted;
+        }
+        p += len;
+        if (e)
+            p += 2;
+    }
 }
 
 static int cat_cmp(const void *a, const void *b)
@@ -3979,7 +4189,7 @@ static void self_test(int nprog, uint64_t seed)
                    d.msg))
             continue;
         struct failure f;
-        bool failed = run_program(&gp, v, n, true, 1000, 40, mix64(seed, i), &f);
+        bool failed = run_program(&gp, v, n, RUN_FULL, 1000, 40, mix64(seed, i), &f);
         if (c->expect == F_NONE)
             CHECK(!failed, "self-test '%s': the harness reports a safe program: %s: %s", c->name,
                   fk_name[f.kind], f.msg);
@@ -3998,7 +4208,7 @@ static void self_test(int nprog, uint64_t seed)
         if (gen_program(mix64(seed ^ 0x5e1f, (uint64_t)i), bugs ? 30 : 0, -1, &gp) != 0)
             continue;
         struct failure f;
-        bool failed = run_program(&gp, gp.insns, gp.n, true, 20000, 24, gp.seed, &f);
+        bool failed = run_program(&gp, gp.insns, gp.n, RUN_FULL, 20000, 24, gp.seed, &f);
         if (failed && f.kind == F_SETUP) {
             printf("  note: a generated program cannot be run: %s\n", f.msg);
             failed = false;
@@ -4048,16 +4258,16 @@ struct opts {
 };
 
 static void report_failure(const struct opts *o, long idx, const struct gprog *gp,
-                           const struct failure *f, bool diff, uint64_t processed, int nfail)
+                           const struct failure *f, int mode, uint64_t processed, int nfail)
 {
     printf("\nSOUNDNESS FAILURE %d: %s\n", nfail, fk_name[f->kind]);
     printf("  %s\n", f->msg);
     printf("  program %ld of seed 0x%llx (program seed 0x%llx), type %s, verified %s, %llu insns "
            "processed\n",
            idx, (unsigned long long)o->seed, (unsigned long long)gp->seed, gp->pt->name,
-           o->accept_all ? "NOT (--accept-all)"
-           : diff        ? "privileged and unprivileged: accepted"
-                         : "privileged: accepted (unprivileged: rejected)",
+           o->accept_all      ? "NOT (--accept-all)"
+           : mode == RUN_FULL ? "privileged and unprivileged: accepted"
+                              : "privileged: accepted (unprivileged: rejected)",
            (unsigned long long)processed);
     printf("  injected mistakes: %s\n", gp->nbugs ? gp->bugs : "none");
     printf("  reproduce: test_soundness --seed 0x%llx --only %ld\n", (unsigned long long)o->seed,
@@ -4067,7 +4277,7 @@ static void report_failure(const struct opts *o, long idx, const struct gprog *g
     if (o->minimize && f->kind != F_SETUP) {
         struct bpfrt_insn *v = xrealloc(NULL, gp->n * sizeof(*v));
         memcpy(v, gp->insns, gp->n * sizeof(*v));
-        size_t n = minimize(gp, v, gp->n, diff, f->input, f->kind);
+        size_t n = minimize(gp, v, gp->n, mode, f->input, f->kind);
         printf("  minimized (%zu of %zu slots; same input, same failure):\n", n, gp->n);
         print_prog(stdout, gp, v, n);
         free(v);
@@ -4148,8 +4358,8 @@ static int run_case_file(const char *path, int runs, uint64_t seed)
     printf("%s: unprivileged: %s%s\n", path,
            ru == 0 ? "accepted" : "rejected: ", ru == 0 ? "" : res->message);
     struct failure f;
-    bool failed = run_program(&gp, gp.insns, gp.n, ru == 0 || rp != 0, rp == 0 ? processed : 20000,
-                              runs, seed, &f);
+    bool failed = run_program(&gp, gp.insns, gp.n, ru == 0 || rp != 0 ? RUN_FULL : RUN_PRIV,
+                              rp == 0 ? processed : 20000, runs, seed, &f);
     if (failed) {
         printf("%s: run%s: %s: %s\n", path, rp == 0 ? "" : " (unverified)", fk_name[f.kind], f.msg);
         print_input(stdout, &gp, f.input);
@@ -4166,7 +4376,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: test_soundness [--seconds S] [--programs N] [--seed X] [--runs R]\n"
                     "                      [--only K] [--type xdp|sched_cls|cgroup_skb|unspec]\n"
-                    "                      [--insn-limit N (verifier, default 100000)]\n"
+                    "                      [--insn-limit N (verifier, default 25000)]\n"
                     "                      [--accept-all] [--no-self-test] [--no-minimize] [-v]\n"
                     "                      [--dump-rejected] [--dump-clean]\n"
                     "       test_soundness --case FILE.t   (verify and run one program)\n");
@@ -4249,10 +4459,14 @@ int main(int argc, char **argv)
         return tl_summary();
     }
 
-    printf("bpfrt verifier soundness harness: seed 0x%llx, %s%ld programs, %.0f s limit, %d runs "
-           "per accepted program%s\n",
-           (unsigned long long)o.seed, o.programs > 0 ? "up to " : "",
-           o.programs > 0 ? o.programs : -1L, o.seconds, o.runs,
+    char lim[64] = "no program limit", tlim[64] = "no time limit";
+    if (o.programs > 0)
+        snprintf(lim, sizeof(lim), "up to %ld programs", o.programs);
+    if (o.seconds > 0)
+        snprintf(tlim, sizeof(tlim), "%.0f s", o.seconds);
+    printf("bpfrt verifier soundness harness: seed 0x%llx, %s, %s, %d runs per accepted program, "
+           "verifier instruction limit %llu%s\n",
+           (unsigned long long)o.seed, lim, tlim, o.runs, (unsigned long long)g_insn_limit,
            o.accept_all ? ", --accept-all (verifier ignored)" : "");
     double t0 = now_s();
     if (o.self)
@@ -4263,7 +4477,7 @@ int main(int argc, char **argv)
     struct bpfrt_verify_result *res = malloc(sizeof(*res));
     char reason_p[1600];
     int nfail = 0;
-    double tstart = now_s();
+    double tstart = now_s(), tprog = tstart;
     for (long idx = o.only >= 0 ? o.only : 0;; idx++) {
         if (o.only >= 0 && idx > o.only)
             break;
@@ -4271,6 +4485,12 @@ int main(int argc, char **argv)
             break;
         if (o.only < 0 && o.seconds > 0 && now_s() - tstart > o.seconds)
             break;
+        if (now_s() - tprog >= 60) {
+            tprog = now_s();
+            printf("progress: %.0f s, %llu programs, %llu accepted, %llu failures\n",
+                   tprog - tstart, (unsigned long long)st.gen, (unsigned long long)st.acc_p,
+                   (unsigned long long)st.fails);
+        }
         struct gprog gp;
         uint64_t pseed = mix64(o.seed, (uint64_t)idx);
         if (gen_program(pseed, -1, o.type, &gp) != 0) {
@@ -4283,6 +4503,7 @@ int main(int argc, char **argv)
         double tv = now_s();
         int rp = verify(&gp, gp.insns, gp.n, false, res);
         uint64_t processed = res->stats.insns_processed;
+        size_t peak_mem = res->stats.peak_memory;
         snprintf(reason_p, sizeof(reason_p), "%s", rp == 1 ? res->reason : res->message);
         /* unprivileged is stricter: check it for accepted programs (and every 8th rejected
          * one, for consistency) */
@@ -4303,10 +4524,11 @@ int main(int argc, char **argv)
                 print_prog(stdout, &gp, gp.insns, gp.n);
             }
         }
-        bool acc = rp == 0, diff = ru == 0;
+        bool acc = rp == 0;
+        int mode = ru == 0 ? RUN_FULL : RUN_PRIV;
         if (o.accept_all) {
             acc = true;
-            diff = true;
+            mode = RUN_FULL;
         }
         if (gp.nbugs == 0) {
             st.clean++;
@@ -4319,11 +4541,12 @@ int main(int argc, char **argv)
         } else {
             st.buggy++;
             st.buggy_acc += rp == 0;
+            add_mistakes(gp.bugs, rp == 0);
         }
         tv = now_s() - tv;
         if (o.verbose)
-            printf("#%ld %s %zu slots, %llu insns processed, %.1f ms: %s%s%s [%s]\n", idx,
-                   gp.pt->name, gp.n, (unsigned long long)processed, 1e3 * tv,
+            printf("#%ld %s %zu slots, %llu insns processed, %zu KiB, %.1f ms: %s%s%s [%s]\n", idx,
+                   gp.pt->name, gp.n, (unsigned long long)processed, peak_mem / 1024, 1e3 * tv,
                    rp == 0   ? (ru == 0 ? "accepted" : "accepted privileged only")
                    : rp == 1 ? "rejected: "
                              : "error: ",
@@ -4337,22 +4560,24 @@ int main(int argc, char **argv)
         }
         if (acc) {
             struct failure f;
-            if (run_program(&gp, gp.insns, gp.n, diff, processed, o.runs, pseed, &f)) {
+            if (run_program(&gp, gp.insns, gp.n, mode, processed, o.runs, pseed, &f)) {
                 if (f.kind == F_SETUP)
                     st.setup++;
                 nfail++;
                 st.fails++;
                 add_fsig(f.kind, f.msg, idx);
                 if (nfail <= 10)
-                    report_failure(&o, idx, &gp, &f, diff, processed, nfail);
-                else
+                    report_failure(&o, idx, &gp, &f, mode, processed, nfail);
+                else if (nfail <= 200)
                     printf("SOUNDNESS FAILURE %d: program %ld: %s: %s\n", nfail, idx,
                            fk_name[f.kind], f.msg);
+                else if (nfail == 201)
+                    printf("(further failures are only counted: see the summary)\n");
             }
         } else if (rp == 1) {
             /* rejected: is it demonstrably unsafe? (12 unverified runs) */
             struct failure f;
-            bool unsafe = run_program(&gp, gp.insns, gp.n, true, 20000, 12, pseed, &f);
+            bool unsafe = run_program(&gp, gp.insns, gp.n, RUN_FULL, 20000, 12, pseed, &f);
             st.rej_unsafe += unsafe;
             if (gp.nbugs == 0) {
                 if (unsafe)
@@ -4412,6 +4637,12 @@ int main(int argc, char **argv)
     printf("FAILURES ON ACCEPTED PROGRAMS: %llu%s\n", (unsigned long long)st.fails,
            st.setup ? " (some could not be run at all)" : "");
     printf("time                 %.1f s\n", el);
+    if (o.verbose || o.dump_clean || o.dump_rejected) {
+        printf("injected mistakes (programs containing it / of those accepted):\n");
+        for (int i = 0; i < nmstats; i++)
+            printf("  %6llu %6llu  %s\n", (unsigned long long)mstats[i].gen,
+                   (unsigned long long)mstats[i].acc, mstats[i].name);
+    }
     if (nfsigs) {
         printf("failures by kind (count, first program):\n");
         for (int i = 0; i < nfsigs; i++)
