@@ -359,6 +359,8 @@ bool vstate_equal(const struct venv *env, const struct vstate *a, const struct v
         return false;
     for (int fi = 0; fi < a->nframes; fi++) {
         const struct vframe *fa = a->frames[fi], *fb = b->frames[fi];
+        if (fa->callsite != fb->callsite) /* the same function called from another place */
+            return false;
         uint16_t live = fi == a->nframes - 1 ? env->live_in[pc] : 0x7ff;
         for (int r = 0; r < 11; r++)
             if ((r == 10 || (live & (1u << r))) && !reg_equal(&fa->regs[r], &fb->regs[r]))
