@@ -585,16 +585,6 @@ static int size_code(uint64_t n)
     }
 }
 
-static unsigned size_bytes(uint8_t code)
-{
-    switch (BPF_SIZE(code)) {
-    case BPF_B: return 1;
-    case BPF_H: return 2;
-    case BPF_W: return 4;
-    default: return 8;
-    }
-}
-
 /* Unsigned integers and pointers may be read with a different width (libbpf allows the same). */
 static bool width_adjustable(const struct bpfrt_btf *btf, uint32_t id)
 {
@@ -646,7 +636,7 @@ static const char *patch(struct bpfrt_insn *insn, size_t room, const struct reso
             if (!width_adjustable(lb, res->local.field_type_id) ||
                 !width_adjustable(tb, res->target.field_type_id) || code < 0)
                 return "the field's size differs and it cannot be read with another width";
-            if (size_bytes(insn->code) != res->local.field_sz)
+            if ((uint32_t)bpfrt_access_size(insn->code) != res->local.field_sz)
                 return "the access width is not the field's size";
             insn->code = (uint8_t)(BPF_CLASS(insn->code) | BPF_MODE(insn->code) | code);
         }

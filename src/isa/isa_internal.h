@@ -11,6 +11,13 @@ struct bpfrt_field_use {
 
 struct bpfrt_field_use bpfrt_shape_fields(enum bpfrt_shape s);
 
+/* Bytes a load, store or atomic of opcode CODE accesses (its size field: W, H, B, DW). */
+static inline int bpfrt_access_size(uint8_t code)
+{
+    static const uint8_t bytes[4] = {4, 2, 1, 8};
+    return bytes[(code >> 3) & 3];
+}
+
 /* True for atomic forms that write the old value back into src. */
 bool bpfrt_form_writes_src(enum bpfrt_form f);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isa/isa_internal.h"
 #include "verifier/vstate.h"
 
 #define MAX_PACKET_OFF 0xffff
@@ -475,9 +476,6 @@ static bool stack_write(struct venv *env, int32_t pc, struct vframe *f, int64_t 
         (val && val->type == V_SCALAR && scalar_is_const(&val->s, &c) && c == 0 && lo == hi)
             ? SB_ZERO
             : SB_MISC;
-    if (val && lo == hi && size == 4 && (-lo) % 8 == 0 && val->type == V_SCALAR) {
-        /* a 32-bit spill of a scalar: keep it when it is a known constant */
-    }
     stack_mark(env, f, lo, hi, size, kind);
     return !env->failed;
 }
@@ -694,20 +692,10 @@ static bool mem_access(struct venv *env, struct vstate *s, int32_t pc, int preg,
     return true;
 }
 
-static int insn_size(uint8_t code)
-{
-    switch (BPF_SIZE(code)) {
-    case BPF_B: return 1;
-    case BPF_H: return 2;
-    case BPF_W: return 4;
-    default: return 8;
-    }
-}
-
 static bool check_ldx(struct venv *env, struct vstate *s, int32_t pc, const struct bpfrt_decoded *d)
 {
     uint8_t code = env->insns[pc].code;
-    int size = insn_size(code);
+    int size = bpfrt_access_size(code);
     struct vreg v;
     vreg_not_init(&v);
     if (!mem_access(env, s, pc, d->src, d->off, size, false, &v, NULL, false))
@@ -737,7 +725,7 @@ static bool check_ldx(struct venv *env, struct vstate *s, int32_t pc, const stru
 static bool check_stx(struct venv *env, struct vstate *s, int32_t pc, const struct bpfrt_decoded *d)
 {
     uint8_t code = env->insns[pc].code;
-    int size = insn_size(code);
+    int size = bpfrt_access_size(code);
     struct vreg val;
     if (BPF_CLASS(code) == BPF_ST) {
         vreg_scalar_const(&val, (uint64_t)(int64_t)d->imm);
@@ -766,7 +754,7 @@ static bool check_atomic(struct venv *env, struct vstate *s, int32_t pc,
                          const struct bpfrt_decoded *d)
 {
     uint8_t code = env->insns[pc].code;
-    int size = insn_size(code);
+    int size = bpfrt_access_size(code);
     struct vframe *f = cur(s);
     struct vreg *p = &f->regs[d->dst];
     if (f->regs[d->src].type == V_NOT_INIT) {
@@ -1869,10 +1857,6 @@ static int32_t check_exit(struct venv *env, struct vstate *s, int32_t pc, struct
         }
         struct vframe *cf = again->frames[again->nframes - 1];
         int32_t entry = cf->subprog;
-        struct vslot *keep = cf->slots;
-        int32_t nkeep = cf->nslots;
-        (void)keep;
-        (void)nkeep;
         for (int r = 0; r < 11; r++)
             vreg_not_init(&cf->regs[r]);
         for (int r = 1; r <= 5; r++)
@@ -2016,7 +2000,7 @@ int32_t vcheck_insn(struct venv *env, struct vstate *s, int32_t pc, struct vstat
         }
         for (int r = 1; r <= 5; r++)
             vreg_not_init(&f->regs[r]);
-        int size = insn_size(code);
+        int size = bpfrt_access_size(code);
         vreg_scalar_unknown(&f->regs[0]);
         if (size < 8)
             scalar_urange(&f->regs[0].s, 0, (1ull << (8 * size)) - 1);

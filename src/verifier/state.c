@@ -8,7 +8,7 @@
 
 /* States are copied and freed at a high rate: freed blocks are kept per size (multiples of 8 up
  * to POOL_MAX bytes) and reused, instead of going back to malloc. */
-static void *vmalloc_acct(struct venv *env, size_t n)
+void *vmalloc_acct(struct venv *env, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     void *p = NULL;
@@ -26,7 +26,7 @@ static void *vmalloc_acct(struct venv *env, size_t n)
     return p;
 }
 
-static void vfree_acct(struct venv *env, void *p, size_t n)
+void vfree_acct(struct venv *env, void *p, size_t n)
 {
     if (!p)
         return;

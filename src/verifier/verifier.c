@@ -577,15 +577,12 @@ static bool hist_push(struct venv *env, struct vstate *s, struct hentry e)
 {
     if (s->nhist == s->chist) {
         uint32_t nc = s->chist ? 2 * s->chist : 16;
-        struct hentry *h = malloc(nc * sizeof(*h));
+        struct hentry *h = vmalloc_acct(env, nc * sizeof(*h));
         if (!h)
             return false;
         if (s->nhist)
             memcpy(h, s->hist, s->nhist * sizeof(*h));
-        free(s->hist);
-        env->mem += (nc - s->chist) * sizeof(*h);
-        if (env->mem > env->peak_mem)
-            env->peak_mem = env->mem;
+        vfree_acct(env, s->hist, s->chist * sizeof(*h));
         s->hist = h;
         s->chist = nc;
     }

@@ -184,6 +184,9 @@ struct venv {
 };
 
 /* --- state.c --- */
+/* The state allocator: N bytes counted in the statistics, freed blocks kept for reuse. */
+void *vmalloc_acct(struct venv *env, size_t n);
+void vfree_acct(struct venv *env, void *p, size_t n);
 /* Frees the blocks the state allocator keeps for reuse (at the end of a verification). */
 void vpool_release(struct venv *env);
 struct vstate *vstate_new(struct venv *env);

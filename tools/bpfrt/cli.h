@@ -22,6 +22,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * file (*IN). Returns 0, or 2 (the usage exit status) after printing the error. */
 int cli_operand(const char *cmd, const char *arg, const char **in);
 
+struct bpfrt_object;
+/* Opens object file PATH; on failure prints the loader's message (as JSON too with JSON) and
+ * returns NULL. */
+struct bpfrt_object *cli_open_object(const char *path, bool json);
+
 /* True when S ends with SUFFIX. */
 bool cli_ends_with(const char *s, const char *suffix);
 

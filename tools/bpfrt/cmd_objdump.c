@@ -179,15 +179,11 @@ int cmd_objdump(int argc, char **argv)
         cli_error("objdump: missing OBJ.o (usage: bpfrt objdump [--json] OBJ.o)");
         return 2;
     }
-    struct bpfrt_diag diag;
-    struct bpfrt_object *obj = bpfrt_object_open_file(in, &diag);
-    if (!obj) {
-        if (json)
-            json_error(diag.msg);
-        cli_error("%s", diag.msg);
+    struct bpfrt_object *obj = cli_open_object(in, json);
+    if (!obj)
         return 1;
-    }
     /* CO-RE relocations are shown with the value bpfrt's own target types give them. */
+    struct bpfrt_diag diag;
     struct bpfrt_btf *core = bpfrt_core_builtin_btf(&diag);
     if (json)
         print_json(obj, core, disasm);

@@ -117,14 +117,9 @@ int cmd_verify(int argc, char **argv)
         }
         opts.set_type = true;
     }
-    struct bpfrt_diag diag;
-    struct bpfrt_object *obj = bpfrt_object_open_file(in, &diag);
-    if (!obj) {
-        if (json)
-            json_error(diag.msg);
-        cli_error("%s", diag.msg);
+    struct bpfrt_object *obj = cli_open_object(in, json);
+    if (!obj)
         return 2;
-    }
     if (verbose && !json)
         opts.log = print_line;
     int status = 0;

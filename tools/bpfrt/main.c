@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfrt/object.h"
 #include "cli.h"
 #include "platform/platform.h"
 
@@ -35,6 +36,18 @@ int cli_operand(const char *cmd, const char *arg, const char **in)
     }
     *in = arg;
     return 0;
+}
+
+struct bpfrt_object *cli_open_object(const char *path, bool json)
+{
+    struct bpfrt_diag diag;
+    struct bpfrt_object *obj = bpfrt_object_open_file(path, &diag);
+    if (!obj) {
+        if (json)
+            json_error(diag.msg);
+        cli_error("%s", diag.msg);
+    }
+    return obj;
 }
 
 bool cli_is_help(const char *arg)
