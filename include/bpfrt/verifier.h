@@ -32,6 +32,7 @@ struct bpfrt_verify_opts {
     /* when not NULL and the program is accepted: receives a copy of the instructions rewritten
      * for bpfrt's runtime context (see below; malloc'd, the caller frees it) */
     struct bpfrt_insn **rewritten;
+    size_t mem_limit; /* bytes of abstract states alive at once before giving up (0: 64 MiB) */
 };
 
 struct bpfrt_verify_stats {

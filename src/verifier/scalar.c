@@ -454,6 +454,19 @@ void scalar_unknown(struct scalar *r)
 
 void scalar_urange(struct scalar *r, uint64_t min, uint64_t max)
 {
+    if (min == 0 && (max & (max + 1)) == 0) {
+        /* the low bits of an unknown value (loads, fills): already exact */
+        r->var = TNUM(0, max);
+        r->umin = 0;
+        r->umax = max;
+        r->smin = max > INT64_MAX ? INT64_MIN : 0;
+        r->smax = max > INT64_MAX ? INT64_MAX : (int64_t)max;
+        r->u32_min = 0;
+        r->u32_max = max > UINT32_MAX ? UINT32_MAX : (uint32_t)max;
+        r->s32_min = max > INT32_MAX ? INT32_MIN : 0;
+        r->s32_max = max > INT32_MAX ? INT32_MAX : (int32_t)max;
+        return;
+    }
     scalar_unknown(r);
     r->umin = min;
     r->umax = max;
@@ -499,9 +512,28 @@ static bool bounds_from_low32(uint64_t *lo, uint64_t *hi, const struct view *v32
 /* Linux's reg_bounds_sync, made exact between neighbouring views and iterated: each round syncs
  * the 64-bit view, passes its low half and (narrow enough) ranges down to the 32-bit view, syncs
  * that and passes it back up. */
+static bool scalar_holds(const struct scalar *r, uint64_t v)
+{
+    return (v & ~r->var.mask) == r->var.value && r->umin <= v && v <= r->umax &&
+           r->smin <= (int64_t)v && (int64_t)v <= r->smax && r->u32_min <= (uint32_t)v &&
+           (uint32_t)v <= r->u32_max && r->s32_min <= (int32_t)v && (int32_t)v <= r->s32_max;
+}
+
 bool scalar_sync(struct scalar *r)
 {
     r->var.value &= ~r->var.mask;
+    /* the common cases first: one value, or any value */
+    if (r->var.mask == 0 || r->umin == r->umax) {
+        uint64_t v = r->var.mask == 0 ? r->var.value : r->umin;
+        if (!scalar_holds(r, v))
+            return false;
+        scalar_const(r, v);
+        return true;
+    }
+    if (r->var.mask == UINT64_MAX && r->umin == 0 && r->umax == UINT64_MAX &&
+        r->smin == INT64_MIN && r->smax == INT64_MAX && r->u32_min == 0 &&
+        r->u32_max == UINT32_MAX && r->s32_min == INT32_MIN && r->s32_max == INT32_MAX)
+        return true;
     for (int round = 0; round < 8; round++) {
         struct scalar old = *r;
         struct view v64 = view64(r), v32 = view32(r);

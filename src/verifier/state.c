@@ -272,79 +272,113 @@ static uint8_t slot_byte(const struct vframe *f, int slot, int b)
     return slot < f->nslots ? f->slots[slot].bytes[b] : SB_INVALID;
 }
 
-static bool stack_covers(const struct vframe *old, const struct vframe *cur, struct idmap *m,
-                         uint64_t live)
+/* OLD's stack slot I covers CUR's. */
+static bool slot_covers(const struct vframe *old, const struct vframe *cur, struct idmap *m, int i)
 {
-    int n = old->nslots > cur->nslots ? old->nslots : cur->nslots;
-    for (int i = 0; i < n; i++) {
-        if (i < 64 && !(live & (1ull << i)))
-            continue; /* nothing reads it before writing it */
-        if (i < old->nslots && old->slots[i].bytes[0] == SB_SPILL &&
-            old->slots[i].spill.type == V_SCALAR && !old->slots[i].spill.precise &&
-            !m->all_precise) {
-            /* an imprecise spilled number: any initialised bytes will do */
-            bool init = i < cur->nslots;
-            for (int b = 0; init && b < 8; b++)
-                init = cur->slots[i].bytes[b] != SB_INVALID &&
-                       (cur->slots[i].bytes[b] != SB_SPILL || cur->slots[i].spill.type == V_SCALAR);
-            if (init)
-                continue;
-        }
-        bool old_spill = true, cur_spill = true;
-        for (int b = 0; b < 8; b++) {
-            uint8_t o = slot_byte(old, i, b), c = slot_byte(cur, i, b);
-            old_spill &= o == SB_SPILL;
-            cur_spill &= c == SB_SPILL;
-            if (o == SB_INVALID)
-                continue;
-            if (c == SB_INVALID)
-                return false;
-            if (o == SB_MISC && (c == SB_MISC || c == SB_ZERO))
-                continue;
-            if (o == SB_ZERO && c == SB_ZERO)
-                continue;
-            if (o == SB_SPILL && c == SB_SPILL)
-                continue;
-            if (o == SB_MISC && c == SB_SPILL && cur->slots[i].spill.type == V_SCALAR)
-                continue;
-            return false;
-        }
-        if (old_spill) {
-            if (!cur_spill || !reg_covers(&old->slots[i].spill, &cur->slots[i].spill, m))
-                return false;
-        } else if (i < old->nslots && i < cur->nslots) {
-            /* partly spilled bytes are scalars here; nothing more to compare */
-        }
+    if (i < old->nslots && old->slots[i].bytes[0] == SB_SPILL &&
+        old->slots[i].spill.type == V_SCALAR && !old->slots[i].spill.precise && !m->all_precise) {
+        /* an imprecise spilled number: any initialised bytes will do */
+        bool init = i < cur->nslots;
+        for (int b = 0; init && b < 8; b++)
+            init = cur->slots[i].bytes[b] != SB_INVALID &&
+                   (cur->slots[i].bytes[b] != SB_SPILL || cur->slots[i].spill.type == V_SCALAR);
+        if (init)
+            return true;
     }
-    return true;
+    if (i >= old->nslots)
+        return true; /* nothing initialised there in OLD: anything will do */
+    if (i < cur->nslots && memcmp(old->slots[i].bytes, cur->slots[i].bytes, 8) == 0) {
+        /* the same kinds of bytes (the common case) */
+        static const uint8_t spill[8] = {SB_SPILL, SB_SPILL, SB_SPILL, SB_SPILL,
+                                         SB_SPILL, SB_SPILL, SB_SPILL, SB_SPILL};
+        if (memcmp(old->slots[i].bytes, spill, 8) == 0)
+            return reg_covers(&old->slots[i].spill, &cur->slots[i].spill, m);
+        return true;
+    }
+    bool old_spill = true, cur_spill = true;
+    for (int b = 0; b < 8; b++) {
+        uint8_t o = slot_byte(old, i, b), c = slot_byte(cur, i, b);
+        old_spill &= o == SB_SPILL;
+        cur_spill &= c == SB_SPILL;
+        if (o == SB_INVALID)
+            continue;
+        if (c == SB_INVALID)
+            return false;
+        if (o == SB_MISC && (c == SB_MISC || c == SB_ZERO))
+            continue;
+        if (o == SB_ZERO && c == SB_ZERO)
+            continue;
+        if (o == SB_SPILL && c == SB_SPILL)
+            continue;
+        if (o == SB_MISC && c == SB_SPILL && cur->slots[i].spill.type == V_SCALAR)
+            continue;
+        return false;
+    }
+    /* partly spilled bytes are scalars here; nothing more to compare */
+    return !old_spill || (cur_spill && reg_covers(&old->slots[i].spill, &cur->slots[i].spill, m));
+}
+
+/* Where a comparison failed last time (frame, register or stack slot): a state that stops
+ * covering others usually does so for the same reason again, so that is checked first. */
+#define HINT_NONE 0u
+#define HINT(fi, r) (1u + (uint32_t)(fi)*128u + (uint32_t)(r)) /* r < 11: register; else slot */
+
+/* Registers live in frame FI of OLD (at PC for the innermost frame, after the call for the
+ * callers). */
+static uint16_t frame_live(const struct venv *env, const struct vstate *old, int fi, int32_t pc)
+{
+    if (fi == old->nframes - 1)
+        return env->live_in[pc];
+    return (uint16_t)(env->live_in[old->frames[fi + 1]->callsite + 1] & 0x3c0); /* r6-r9 */
 }
 
 bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
-                   int32_t pc, const uint64_t *live_slots, bool exact)
+                   int32_t pc, const uint64_t *live_slots, bool exact, uint32_t *hint)
 {
     if (old->nframes != cur->nframes || old->nrefs != cur->nrefs || old->lock_map != cur->lock_map)
         return false;
     struct idmap m; /* only n entries are read: no need to clear the arrays */
     m.n = 0;
     m.all_precise = old->all_precise || exact;
+    if (*hint != HINT_NONE) {
+        /* a necessary condition: the item alone (an id mapping that fails alone fails in
+         * company too) */
+        int fi = (int)((*hint - 1) / 128), r = (int)((*hint - 1) % 128);
+        if (fi < old->nframes) {
+            const struct vframe *of = old->frames[fi], *cf = cur->frames[fi];
+            uint64_t ls = live_slots ? live_slots[fi] : ~0ull;
+            bool ok = r < 11 ? (r < 10 && !(frame_live(env, old, fi, pc) & (1u << r))) ||
+                                   reg_covers(&of->regs[r], &cf->regs[r], &m)
+                             : (r - 11 < 64 && !(ls & (1ull << (r - 11)))) ||
+                                   slot_covers(of, cf, &m, r - 11);
+            if (!ok)
+                return false;
+            m.n = 0;
+        }
+    }
     for (int fi = 0; fi < old->nframes; fi++) {
         const struct vframe *of = old->frames[fi], *cf = cur->frames[fi];
         if (of->callsite != cf->callsite || of->callback != cf->callback)
             return false;
-        /* live registers: at PC for the innermost frame, after the call for the callers */
-        uint16_t live;
-        if (fi == old->nframes - 1)
-            live = env->live_in[pc];
-        else
-            live = (uint16_t)(env->live_in[old->frames[fi + 1]->callsite + 1] & 0x3c0); /* r6-r9 */
+        uint16_t live = frame_live(env, old, fi, pc);
         for (int r = 0; r < 11; r++) {
             if (r < 10 && !(live & (1u << r)))
                 continue;
-            if (!reg_covers(&of->regs[r], &cf->regs[r], &m))
+            if (!reg_covers(&of->regs[r], &cf->regs[r], &m)) {
+                *hint = HINT(fi, r);
                 return false;
+            }
         }
-        if (!stack_covers(of, cf, &m, live_slots ? live_slots[fi] : ~0ull))
-            return false;
+        uint64_t ls = live_slots ? live_slots[fi] : ~0ull;
+        int n = of->nslots > cf->nslots ? of->nslots : cf->nslots;
+        for (int i = 0; i < n; i++) {
+            if (i < 64 && !(ls & (1ull << i)))
+                continue; /* nothing reads it before writing it */
+            if (!slot_covers(of, cf, &m, i)) {
+                *hint = HINT(fi, 11 + i);
+                return false;
+            }
+        }
     }
     for (int i = 0; i < old->nrefs; i++)
         if (!ids_match(&m, old->refs[i] | 0x80000000u, cur->refs[i] | 0x80000000u))

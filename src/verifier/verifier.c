@@ -13,6 +13,11 @@
 #include "verifier/vstate.h"
 
 #define DEFAULT_INSN_LIMIT 1000000u
+/* Exploration budgets besides the instruction count (Linux has the first two): */
+#define MAX_PENDING 8192u  /* branches waiting to be explored (BPF_COMPLEXITY_LIMIT_JMP_SEQ) */
+#define MAX_LOOP_STATES 64 /* states kept at one instruction while paths through them run */
+#define MAX_HIST 512 /* instructions recorded for precision tracking since the last kept state */
+#define DEFAULT_MEM_LIMIT ((size_t)64 << 20) /* bytes of abstract states alive at once */
 
 /* --- control flow and liveness --- */
 
@@ -296,6 +301,17 @@ give_up:
         s->all_precise = true;
 }
 
+/* A path that runs long without keeping a state (a loop past MAX_LOOP_STATES) would copy an
+ * ever longer history at every branch: it gives up precision tracking instead (every number of
+ * its states and their ancestors is compared exactly from then on) and forgets the history. */
+static void forget_history(struct vstate *st, struct kept *last)
+{
+    for (struct kept *k = last; k; k = k->parent)
+        k->st->all_precise = true;
+    st->all_precise = true;
+    st->nhist = 0;
+}
+
 /* The precision that made OLD cover CUR now holds for CUR's path too. */
 static void inherit_precision(struct venv *env, struct vstate *cur, struct kept *last,
                               const struct vstate *old)
@@ -463,7 +479,14 @@ static uint32_t state_key(const struct venv *env, const struct vstate *s, int32_
         if (v->type == V_NOT_INIT)
             *wild = true;
         key = (key ^ (uint32_t)(v->type * 2 + v->maybe_null)) * 0x01000193u;
+        if (v->type != V_SCALAR && v->type != V_NOT_INIT)
+            key = (key ^ (uint32_t)v->off ^ (uint32_t)v->map << 8 ^ v->mem_size << 16 ^
+                   (uint32_t)v->frameno << 28) *
+                  0x01000193u;
     }
+    for (int i = 0; i < s->nframes; i++)
+        key = (key ^ (uint32_t)s->frames[i]->callsite) * 0x01000193u;
+    key = (key ^ (uint32_t)s->nrefs ^ (uint32_t)s->lock_map << 8) * 0x01000193u;
     return key;
 }
 
@@ -659,6 +682,7 @@ static int explore(struct venv *env, struct vstate *init)
         return -ENOMEM;
     uint64_t limit =
         env->opts && env->opts->insn_limit ? env->opts->insn_limit : DEFAULT_INSN_LIMIT;
+    size_t mem_limit = env->opts && env->opts->mem_limit ? env->opts->mem_limit : DEFAULT_MEM_LIMIT;
     struct vstate *st = init;
     int32_t pc = 0;
     struct kept *last = NULL;
@@ -668,6 +692,7 @@ static int explore(struct venv *env, struct vstate *init)
         if (env->prune[pc]) {
             struct kept **kp = &env->kept[pc];
             bool in_loop = false, cur_wild;
+            int running = 0; /* kept states here whose paths are still being explored */
             uint32_t cur_key = state_key(env, st, pc, &cur_wild);
             /* inside a callback, iterations are bounded by the helper: a state covered by one
              * still being explored is done (the fixpoint of the callback's iterations) */
@@ -682,7 +707,7 @@ static int explore(struct venv *env, struct vstate *init)
                     bool done = k->branches == 0;
                     if ((k->key == cur_key || k->wild) &&
                         vstate_covers(env, k->st, st, pc, k->live_all || !done ? NULL : k->live,
-                                      !done)) {
+                                      !done, &k->hint)) {
                         k->hits++;
                         path_done = true;
                         inherit_precision(env, st, last, k->st);
@@ -703,7 +728,7 @@ static int explore(struct venv *env, struct vstate *init)
                         free(k);
                         continue;
                     }
-                } else if (in_loop = true,
+                } else if (in_loop = true, running++,
                            vstate_equal(env, k->st, st, pc) && is_ancestor(k, last)) {
                     verr(env, pc,
                          "infinite loop: the program comes back to instruction %d in "
@@ -728,6 +753,13 @@ static int explore(struct venv *env, struct vstate *init)
             if (add && in_loop && env->processed - env->prev_add < 100 &&
                 env->jumps - env->prev_jumps < 20)
                 add = false;
+            /* and not without bound: each is compared on every visit (a loop whose bound
+             * cannot be proven then ends at one of the budgets below) */
+            if (running >= MAX_LOOP_STATES) {
+                add = false;
+                if (st->nhist >= MAX_HIST)
+                    forget_history(st, last);
+            }
             if (add) {
                 env->prev_add = env->processed;
                 env->prev_jumps = env->jumps;
@@ -766,6 +798,14 @@ static int explore(struct venv *env, struct vstate *init)
                      "the program is too complex to verify: more than %llu instructions "
                      "processed (a loop whose bound cannot be proven?)",
                      (unsigned long long)limit);
+                rc = 1;
+                goto out;
+            }
+            if (env->mem > mem_limit) {
+                verr(env, pc,
+                     "the program is too complex to verify: its abstract states take more than "
+                     "%zu MiB",
+                     mem_limit >> 20);
                 rc = 1;
                 goto out;
             }
@@ -810,6 +850,15 @@ static int explore(struct venv *env, struct vstate *init)
                 bpfrt_form_info(env->dec[pc].form)->shape == BPFRT_SHAPE_JMP_X)
                 env->jumps++;
             if (branch) {
+                if (depth >= MAX_PENDING) {
+                    vstate_free(env, branch);
+                    verr(env, pc,
+                         "the program is too complex to verify: more than %u branches wait to "
+                         "be explored (a loop whose bound cannot be proven?)",
+                         MAX_PENDING);
+                    rc = 1;
+                    goto out;
+                }
                 if (depth == cap) {
                     struct pending *ns = realloc(stack, 2 * cap * sizeof(*stack));
                     if (!ns) {

@@ -117,6 +117,7 @@ struct kept {
     uint32_t branches;   /* paths through it still being explored (0: proven safe) */
     uint32_t key;        /* state_key(): kinds of the live registers */
     bool wild;
+    uint32_t hint; /* where vstate_covers() last failed */
     /* stack liveness: slots (per frame) some path from here reads before writing them; only
      * those are compared when pruning against this state */
     uint64_t live[MAX_FRAMES];
@@ -201,8 +202,9 @@ struct vslot *vframe_slot(struct venv *env, struct vframe *f, int i);
 /* Every state OLD describes includes every state CUR describes, for registers live at PC. */
 /* LIVE: stack slots per frame to compare (NULL: all). EXACT: compare every number exactly (OLD
  * is still being explored: its precision marks are not final). */
+/* HINT: where the last comparison with OLD failed (0 at first), checked first, then updated. */
 bool vstate_covers(const struct venv *env, const struct vstate *old, const struct vstate *cur,
-                   int32_t pc, const uint64_t *live, bool exact);
+                   int32_t pc, const uint64_t *live, bool exact, uint32_t *hint);
 /* Same state exactly (loop detection). */
 bool vstate_equal(const struct venv *env, const struct vstate *a, const struct vstate *b,
                   int32_t pc);

@@ -872,11 +872,42 @@ static void test_api(void)
     CHECK(n == 36 && strlen(buf) == 3, "format truncates and returns the full length (%d)", n);
 }
 
+/* scalar_sync and scalar_urange take shortcuts for common shapes (one value, any value, the low
+ * bits of an unknown value): each must give exactly what the general tightening gives. */
+static void test_shortcuts(void)
+{
+    int bad = 0;
+    for (int k = 0; k <= 64; k++) {
+        uint64_t max = k == 64 ? UINT64_MAX : (1ull << k) - 1;
+        struct scalar fast = urange(0, max), slow;
+        scalar_unknown(&slow);
+        slow.umax = max;
+        scalar_sync(&slow);
+        bad += memcmp(&fast, &slow, sizeof(fast)) != 0;
+    }
+    CHECK(bad == 0, "%d low-bit ranges differ from the general tightening", bad);
+    struct scalar r = unknown();
+    CHECK(scalar_sync(&r) && r.umax == UINT64_MAX && r.var.mask == UINT64_MAX,
+          "any value stays any value");
+    r = unknown();
+    r.umin = r.umax = 0x1234;
+    CHECK(scalar_sync(&r) && r.var.mask == 0 && r.var.value == 0x1234 && r.s32_min == 0x1234,
+          "one value from the unsigned range");
+    r = unknown();
+    r.umin = r.umax = 5;
+    r.smax = 4;
+    CHECK(!scalar_sync(&r), "one value outside the signed range: empty");
+    r = cst(7);
+    r.u32_max = 6;
+    CHECK(!scalar_sync(&r), "one known value outside the 32-bit range: empty");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
         rng_state = strtoull(argv[1], NULL, 0) | 1;
     test_api();
+    test_shortcuts();
     test_precision();
     test_random(25000);
     return tl_summary();

@@ -7,9 +7,10 @@
  *   # ...                            a comment
  *   -- map NAME TYPE KEY VALUE MAX [FLAGS]   a map spec, indexed in order (map_by_idx(N))
  *   -- expect accept | reject TEXT   the verdict; TEXT must appear in the reason
+ *   -- memory-below MIB              the abstract states never took MIB MiB or more
  *   -- asm                           the program (bpfrt assembler syntax) follows
  *
- * usage: test_verifier CASES_DIR */
+ * usage: test_verifier CASES_DIR | CASE.t   (one case: also prints its statistics) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static uint32_t prog_type_by_name(const char *s)
     return 0;
 }
 
-static void run_case(const char *path)
+static void run_case(const char *path, bool stats)
 {
     size_t len;
     char *text = tl_read_file(path, &len);
@@ -54,6 +55,7 @@ static void run_case(const char *path)
     char want_text[256] = "";
     char *asm_text = NULL;
     int asm_line = 1, line_no = 0;
+    unsigned mem_below = 0;
     for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)
@@ -90,6 +92,8 @@ static void run_case(const char *path)
             want_accept = strncmp(line + 10, "accept", 6) == 0;
             if (!want_accept && strlen(line) > 17)
                 snprintf(want_text, sizeof(want_text), "%s", line + 17);
+        } else if (sscanf(line, "-- memory-below %u", &mem_below) == 1) {
+            continue;
         } else if (strcmp(line, "-- asm") == 0) {
             asm_text = next;
             asm_line = line_no + 1;
@@ -119,6 +123,15 @@ static void run_case(const char *path)
         if (rc == 1)
             printf("  %-36s rejected: %s\n", name, res->message);
     }
+    if (mem_below)
+        CHECK(res->stats.peak_memory < (size_t)mem_below << 20,
+              "%s: the states took %.1f MiB, expected below %u", name,
+              res->stats.peak_memory / 1048576.0, mem_below);
+    if (stats)
+        printf("  %s: %llu instructions processed, %llu states kept, %.1f MiB, %.3f s\n", name,
+               (unsigned long long)res->stats.insns_processed,
+               (unsigned long long)res->stats.states_kept, res->stats.peak_memory / 1048576.0,
+               res->stats.time_ns / 1e9);
     free(res);
     free(insns);
     free(text);
@@ -189,14 +202,19 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc != 2) {
-        fprintf(stderr, "usage: test_verifier CASES_DIR\n");
+        fprintf(stderr, "usage: test_verifier CASES_DIR | CASE.t\n");
         return 2;
+    }
+    size_t alen = strlen(argv[1]);
+    if (alen > 2 && strcmp(argv[1] + alen - 2, ".t") == 0) {
+        run_case(argv[1], true);
+        return tl_summary();
     }
     char **files;
     int n = tl_list_dir(argv[1], ".t", &files);
     CHECK(n > 0, "no cases in %s", argv[1]);
     for (int i = 0; i < n; i++)
-        run_case(files[i]);
+        run_case(files[i], false);
     if (n > 0)
         tl_free_list(files, n);
     printf("%d cases\n", n);
