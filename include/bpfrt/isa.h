@@ -89,6 +89,7 @@ struct bpfrt_decoded {
     int32_t imm;
     uint64_t imm64; /* lddw: full 64-bit value (next_imm << 32 | imm) */
     uint8_t slots;  /* 1, or 2 for lddw */
+    uint8_t shape;  /* enum bpfrt_shape of FORM (bpfrt_form_info(form)->shape) */
 };
 
 /* A diagnostic: one line naming the file, line or instruction and the problem. */

@@ -168,6 +168,7 @@ int bpfrt_isa_decode(const struct bpfrt_insn *insns, size_t n, size_t pc, struct
         return -1;
     }
     out->form = form;
+    out->shape = (uint8_t)fi->shape;
     out->dst = in->dst_reg;
     out->src = in->src_reg;
     out->off = in->off;

@@ -1884,16 +1884,15 @@ int32_t vcheck_insn(struct venv *env, struct vstate *s, int32_t pc, struct vstat
                     int32_t *branch_pc)
 {
     const struct bpfrt_decoded *d = &env->dec[pc];
-    const struct bpfrt_form_info *fi = bpfrt_form_info(d->form);
     uint8_t code = env->insns[pc].code;
     struct vframe *f = cur(s);
     *branch = NULL;
-    switch (fi->shape) {
+    switch (d->shape) {
     case BPFRT_SHAPE_ALU_K:
     case BPFRT_SHAPE_ALU_X:
     case BPFRT_SHAPE_ALU_NEG:
     case BPFRT_SHAPE_ENDIAN:
-        if (fi->shape == BPFRT_SHAPE_ENDIAN || fi->shape == BPFRT_SHAPE_ALU_NEG) {
+        if (d->shape == BPFRT_SHAPE_ENDIAN || d->shape == BPFRT_SHAPE_ALU_NEG) {
             struct vreg *dst = &f->regs[d->dst];
             if (dst->type == V_NOT_INIT) {
                 verr(env, pc, "r%u is read before it is written", d->dst);
@@ -1901,7 +1900,8 @@ int32_t vcheck_insn(struct venv *env, struct vstate *s, int32_t pc, struct vstat
             }
             if (vreg_is_ptr(dst)) {
                 if (env->unprivileged) {
-                    verr(env, pc, "%s of a pointer leaks its address", fi->mnemonic);
+                    verr(env, pc, "%s of a pointer leaks its address",
+                         bpfrt_form_info(d->form)->mnemonic);
                     return -2;
                 }
                 vreg_scalar_unknown(dst);
@@ -1994,7 +1994,7 @@ int32_t vcheck_insn(struct venv *env, struct vstate *s, int32_t pc, struct vstat
                                     : "inside a bpf-to-bpf function");
             return -2;
         }
-        if (fi->shape == BPFRT_SHAPE_LDIND && f->regs[d->src].type != V_SCALAR) {
+        if (d->shape == BPFRT_SHAPE_LDIND && f->regs[d->src].type != V_SCALAR) {
             verr(env, pc, "ld_ind offset register r%u must be a number", d->src);
             return -2;
         }

@@ -519,6 +519,29 @@ static bool scalar_holds(const struct scalar *r, uint64_t v)
            (uint32_t)v <= r->u32_max && r->s32_min <= (int32_t)v && (int32_t)v <= r->s32_max;
 }
 
+/* The general tightening costs about a thousand machine instructions, and exploration meets the
+ * same scalars again and again (loops, paths that re-join): its answers are remembered in a
+ * small per-thread cache, indexed by a hash of the input. */
+#define SYNC_CACHE 1024
+struct sync_entry {
+    struct scalar in, out;
+    bool used, ok;
+};
+static _Thread_local struct sync_entry sync_cache[SYNC_CACHE];
+
+static bool scalar_sync_slow(struct scalar *r);
+
+static uint32_t scalar_hash(const struct scalar *r)
+{
+    uint64_t h = r->var.value * 0x9e3779b97f4a7c15ull ^ r->var.mask;
+    h = (h ^ r->umin) * 0xff51afd7ed558ccdull ^ r->umax;
+    h = (h ^ (uint64_t)r->smin) * 0xc4ceb9fe1a85ec53ull ^ (uint64_t)r->smax;
+    h = (h ^ ((uint64_t)r->u32_min << 32 | r->u32_max)) * 0x9e3779b97f4a7c15ull;
+    h ^= (uint64_t)(uint32_t)r->s32_min << 32 | (uint32_t)r->s32_max;
+    h *= 0xff51afd7ed558ccdull;
+    return (uint32_t)(h >> 40) % SYNC_CACHE;
+}
+
 bool scalar_sync(struct scalar *r)
 {
     r->var.value &= ~r->var.mask;
@@ -534,6 +557,20 @@ bool scalar_sync(struct scalar *r)
         r->smin == INT64_MIN && r->smax == INT64_MAX && r->u32_min == 0 &&
         r->u32_max == UINT32_MAX && r->s32_min == INT32_MIN && r->s32_max == INT32_MAX)
         return true;
+    struct sync_entry *e = &sync_cache[scalar_hash(r)];
+    if (e->used && memcmp(&e->in, r, sizeof(*r)) == 0) {
+        *r = e->out;
+        return e->ok;
+    }
+    e->in = *r;
+    e->ok = scalar_sync_slow(r);
+    e->out = *r;
+    e->used = true;
+    return e->ok;
+}
+
+static bool scalar_sync_slow(struct scalar *r)
+{
     for (int round = 0; round < 8; round++) {
         struct scalar old = *r;
         struct view v64 = view64(r), v32 = view32(r);
@@ -1125,6 +1162,10 @@ void scalar_alu(struct scalar *dst, const struct scalar *src, uint8_t code, int1
 
     if (!is64 && BPF_CLASS(code) != BPF_ALU) {
         scalar_unknown(dst);
+        return;
+    }
+    if (op == BPF_MOV && is64 && off == 0) { /* a plain copy */
+        *dst = b;
         return;
     }
     /* Constant operands (in the operation's width) fold exactly. */

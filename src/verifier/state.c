@@ -6,15 +6,43 @@
 
 #include "verifier/vstate.h"
 
-/* States are copied and freed at a high rate: freed blocks are kept per size (multiples of 8 up
- * to POOL_MAX bytes) and reused, instead of going back to malloc. */
+/* States are copied and freed at a high rate: freed blocks are kept per size (multiples of 8 below
+ * 8 KiB) and reused, and new small blocks are carved from large chunks, instead of
+ * going to malloc each time. Everything goes back to malloc at the end (vpool_release). */
+#define CHUNK_SIZE ((size_t)256 << 10)
+
+struct chunk {
+    struct chunk *next;
+    size_t used;
+    _Alignas(16) unsigned char data[];
+};
+
+static void *carve(struct venv *env, size_t n)
+{
+    struct chunk *c = env->chunks;
+    if (!c || c->used + n > CHUNK_SIZE - sizeof(*c)) {
+        c = malloc(CHUNK_SIZE);
+        if (!c)
+            return NULL;
+        c->next = env->chunks;
+        c->used = 0;
+        env->chunks = c;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
 void *vmalloc_acct(struct venv *env, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     void *p = NULL;
-    if (n / 8 < POOL_CLASSES && env->pool[n / 8]) {
+    if (n / 8 < POOL_CLASSES) {
         p = env->pool[n / 8];
-        env->pool[n / 8] = *(void **)p;
+        if (p)
+            env->pool[n / 8] = *(void **)p;
+        else
+            p = carve(env, n);
     } else {
         p = malloc(n);
     }
@@ -42,12 +70,12 @@ void vfree_acct(struct venv *env, void *p, size_t n)
 
 void vpool_release(struct venv *env)
 {
-    for (size_t c = 0; c < POOL_CLASSES; c++)
-        while (env->pool[c]) {
-            void *p = env->pool[c];
-            env->pool[c] = *(void **)p;
-            free(p);
-        }
+    memset(env->pool, 0, sizeof(env->pool));
+    while (env->chunks) {
+        struct chunk *c = env->chunks;
+        env->chunks = c->next;
+        free(c);
+    }
 }
 
 void vreg_not_init(struct vreg *r)

@@ -88,7 +88,7 @@ static void use_def(const struct venv *env, int32_t pc, uint16_t *use, uint16_t 
 static int successors(const struct venv *env, int32_t pc, int32_t out[2])
 {
     const struct bpfrt_decoded *d = &env->dec[pc];
-    switch (bpfrt_form_info(d->form)->shape) {
+    switch (d->shape) {
     case BPFRT_SHAPE_EXIT: return 0;
     case BPFRT_SHAPE_JA: out[0] = pc + 1 + d->off; return 1;
     case BPFRT_SHAPE_JA32: out[0] = pc + 1 + d->imm; return 1;
@@ -117,7 +117,7 @@ static int setup_cfg(struct venv *env)
         const struct bpfrt_decoded *d = &env->dec[pc];
         if (!d->form)
             continue;
-        enum bpfrt_shape sh = bpfrt_form_info(d->form)->shape;
+        enum bpfrt_shape sh = d->shape;
         int32_t succ[2];
         int ns = successors(env, (int32_t)pc, succ);
         /* block leaders (for the picture): whatever a jump or call leads to */
@@ -186,17 +186,23 @@ static bool apply_marks(struct vstate *s, uint16_t regs, uint64_t slots)
     bool changed = false;
     if (s->all_precise)
         return false;
-    for (int r = 0; r < 10; r++)
-        if ((regs & (1u << r)) && f->regs[r].type == V_SCALAR && !f->regs[r].precise) {
-            f->regs[r].precise = true;
+    for (unsigned m = regs & 0x3ffu; m; m &= m - 1) {
+        struct vreg *r = &f->regs[__builtin_ctz(m)];
+        if (r->type == V_SCALAR && !r->precise) {
+            r->precise = true;
             changed = true;
         }
-    for (int i = 0; i < f->nslots && i < 64; i++)
-        if ((slots & (1ull << i)) && f->slots[i].bytes[0] == SB_SPILL &&
-            f->slots[i].spill.type == V_SCALAR && !f->slots[i].spill.precise) {
-            f->slots[i].spill.precise = true;
+    }
+    for (uint64_t m = slots; m; m &= m - 1) {
+        int i = __builtin_ctzll(m);
+        if (i >= f->nslots)
+            break;
+        struct vslot *sl = &f->slots[i];
+        if (sl->bytes[0] == SB_SPILL && sl->spill.type == V_SCALAR && !sl->spill.precise) {
+            sl->spill.precise = true;
             changed = true;
         }
+    }
     return changed;
 }
 
@@ -209,7 +215,7 @@ static bool backtrack(const struct venv *env, const struct hentry *e, uint16_t *
     const struct bpfrt_decoded *d = &env->dec[e->pc];
     uint8_t op = BPF_OP(env->insns[e->pc].code);
     uint16_t dbit = (uint16_t)(1u << d->dst), sbit = (uint16_t)(1u << d->src);
-    switch (bpfrt_form_info(d->form)->shape) {
+    switch (d->shape) {
     case BPFRT_SHAPE_ALU_K:
         if ((*regs & dbit) && op == BPF_MOV)
             *regs &= (uint16_t)~dbit;
@@ -244,7 +250,7 @@ static bool backtrack(const struct venv *env, const struct hentry *e, uint16_t *
             return false;
         if (e->slot >= 0 && e->slot < 64 && (*slots & (1ull << e->slot))) {
             *slots &= ~(1ull << e->slot);
-            if (bpfrt_form_info(d->form)->shape == BPFRT_SHAPE_STX)
+            if (d->shape == BPFRT_SHAPE_STX)
                 *regs |= sbit;
         }
         return true;
@@ -443,7 +449,7 @@ static char *make_dot(struct venv *env, const char *title)
             EMIT("%zu: %s\\l", pc, esc);
             ns = successors(env, (int32_t)pc, succ);
             size_t next = pc + (size_t)(slots > 0 ? slots : 1);
-            enum bpfrt_shape sh = bpfrt_form_info(env->dec[pc].form)->shape;
+            enum bpfrt_shape sh = env->dec[pc].shape;
             bool ends = sh == BPFRT_SHAPE_EXIT || sh == BPFRT_SHAPE_JA || sh == BPFRT_SHAPE_JA32 ||
                         sh == BPFRT_SHAPE_JMP_K || sh == BPFRT_SHAPE_JMP_X;
             pc = next;
@@ -724,8 +730,7 @@ static int explore(struct venv *env, struct vstate *init)
                     if (++k->misses > k->hits * 3 + 3 && k->branches == 0 && !in_cb) {
                         *kp = k->next;
                         vstate_free(env, k->st);
-                        env->mem -= sizeof(*k);
-                        free(k);
+                        vfree_acct(env, k, sizeof(*k));
                         continue;
                     }
                 } else if (in_loop = true, running++,
@@ -763,10 +768,10 @@ static int explore(struct venv *env, struct vstate *init)
             if (add) {
                 env->prev_add = env->processed;
                 env->prev_jumps = env->jumps;
-                struct kept *nk = malloc(sizeof(*nk));
+                struct kept *nk = vmalloc_acct(env, sizeof(*nk));
                 struct vstate *copy = nk ? vstate_copy(env, st) : NULL;
                 if (!copy) {
-                    free(nk);
+                    vfree_acct(env, nk, sizeof(*nk));
                     verr(env, pc, "out of memory");
                     rc = 1;
                     goto out;
@@ -786,7 +791,6 @@ static int explore(struct venv *env, struct vstate *init)
                 last = nk;
                 st->nhist = 0; /* the history up to here now belongs to the kept state */
                 env->kept_cnt++;
-                env->mem += sizeof(*nk);
             }
         }
         if (!path_done) {
@@ -846,8 +850,7 @@ static int explore(struct venv *env, struct vstate *init)
                 rc = 1;
                 goto out;
             }
-            if (bpfrt_form_info(env->dec[pc].form)->shape == BPFRT_SHAPE_JMP_K ||
-                bpfrt_form_info(env->dec[pc].form)->shape == BPFRT_SHAPE_JMP_X)
+            if (env->dec[pc].shape == BPFRT_SHAPE_JMP_K || env->dec[pc].shape == BPFRT_SHAPE_JMP_X)
                 env->jumps++;
             if (branch) {
                 if (depth >= MAX_PENDING) {
@@ -870,7 +873,7 @@ static int explore(struct venv *env, struct vstate *init)
                     stack = ns;
                     cap *= 2;
                 }
-                bool cond = bpfrt_form_info(env->dec[pc].form)->shape != BPFRT_SHAPE_EXIT;
+                bool cond = env->dec[pc].shape != BPFRT_SHAPE_EXIT;
                 if (cond) {
                     record_branch(branch, pc, true);
                     record_branch(st, pc, false);
@@ -987,7 +990,7 @@ static void free_env(struct venv *env)
             for (struct kept *k = env->kept[pc], *nx; k; k = nx) {
                 nx = k->next;
                 vstate_free(env, k->st);
-                free(k);
+                vfree_acct(env, k, sizeof(*k));
             }
     vstate_free(env, env->res_state);
     vpool_release(env);

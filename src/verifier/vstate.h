@@ -138,6 +138,7 @@ struct block_sum {
 
 struct venv {
     void *pool[POOL_CLASSES];
+    struct chunk *chunks;     /* where small blocks are carved from (state.c) */
     struct block_sum *blocks; /* per instruction (block starts only), when a picture is asked */
     const struct bpfrt_insn *insns;
     size_t n;
