@@ -1608,6 +1608,7 @@ static int32_t check_helper(struct venv *env, struct vstate *s, int32_t pc,
     struct vreg *r0 = &f->regs[0];
     vreg_scalar_unknown(r0);
     switch (h->ret) {
+    case BPFRT_RET_VOID: /* nothing to read (Linux: NOT_INIT) */ vreg_not_init(r0); break;
     case BPFRT_RET_MAP_VALUE_OR_NULL:
         if (!cc.map) {
             verr(env, pc, "%s: returns a map value but has no map argument", h->name);

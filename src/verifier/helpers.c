@@ -92,7 +92,9 @@ static const struct bpfrt_helper_proto protos[HELPER_LIMIT] = {
     H(skb_store_bytes, INTEGER, CHG, CTX, ANY, MEM, SIZE, ANY),
     H(l3_csum_replace, INTEGER, CHG, CTX, ANY, ANY, ANY, ANY),
     H(l4_csum_replace, INTEGER, CHG, CTX, ANY, ANY, ANY, ANY),
-    H(tail_call, VOID, TAIL, CTX, MAP, ANY),
+    /* approx: Linux declares it void (r0 unreadable after it); the UAPI says it returns an error
+     * when the tail call does not happen, and bpfrt's runtime returns one */
+    H(tail_call, INTEGER, TAIL, CTX, MAP, ANY),
     H(clone_redirect, INTEGER, CHG, CTX, ANY, ANY),
     H(get_current_pid_tgid, INTEGER, 0, NONE),
     H(get_current_uid_gid, INTEGER, 0, NONE),

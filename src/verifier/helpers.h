@@ -43,7 +43,7 @@ enum bpfrt_arg {
 /* What r0 holds after the call (Linux's enum bpf_return_type, simplified). */
 enum bpfrt_ret {
     BPFRT_RET_INTEGER = 0,         /* a scalar */
-    BPFRT_RET_VOID,                /* nothing usable (r0 unknown scalar) */
+    BPFRT_RET_VOID,                /* nothing: r0 is uninitialised after the call */
     BPFRT_RET_MAP_VALUE_OR_NULL,   /* a value of the map argument, or NULL */
     BPFRT_RET_SOCKET_OR_NULL,      /* struct bpf_sock *, or NULL */
     BPFRT_RET_TCP_SOCK_OR_NULL,    /* struct bpf_tcp_sock *, or NULL */

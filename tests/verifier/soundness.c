@@ -72,6 +72,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -4238,6 +4240,615 @@ static void self_test(int nprog, uint64_t seed)
           100 * rate);
 }
 
+/* ============================================================= kernel differential ======== */
+
+/* --kernel-diff: every generated program is also loaded into the host kernel with
+ * bpf(BPF_PROG_LOAD) (raw syscall, privileged, license "GPL", the same program type; unspec
+ * becomes kprobe, whose context, struct pt_regs, is 168 read-only bytes of scalars like the
+ * harness's), and the kernel's verdict is compared with bpfrt's privileged one (bpfrt's default
+ * mode is Linux's root view). Kernel maps matching the harness's map specs are created on first
+ * use and shared by the programs of the run (a read-only map is filled and frozen, so both
+ * verifiers know its contents); the program's map references (lddw src 5/6, map_by_idx and
+ * map_val_by_idx) become BPF_PSEUDO_MAP_FD / BPF_PSEUDO_MAP_VALUE with the kernel's fds.
+ *
+ * Disagreements are grouped by the rejecting side's reason with the numbers taken out (for the
+ * kernel: the last line of its log before the statistics), each group with its count and its
+ * smallest program as a reproducer. bpfrt accepting what the kernel rejects fails the run unless
+ * the kernel's reason is a documented difference (kd_allow). The kernel accepting what bpfrt
+ * rejects is imprecision and only reported; rejections only because bpfrt's instruction budget
+ * ran out (--insn-limit, 25000 here, where Linux's is 1M) are counted apart. Unprivileged
+ * verdicts are not compared: the harness runs as root. */
+
+/* What the kernel's log must show for an allowlist entry to apply (kd_evidence): the
+ * difference the entry names, on the path the kernel reports, reaching the failing instruction.
+ * The log (level 1) lists the instructions the kernel walked; a register is followed through
+ * moves and ALU operations (not through the stack), over every path in the log at once. */
+enum {
+    EV_NONE,    /* the reason alone */
+    EV_DIVMOD,  /* a div/mod or variable shift result flows into the failing instruction */
+    EV_PTRSUB,  /* a pointer minus a variable number is used by the failing instruction */
+    EV_PKTLEN,  /* the path computes data_end - data */
+    EV_VOIDRET, /* r0 at the failing exit comes from bpf_tail_call */
+    EV_STKBYTE, /* a narrow load from the stack flows into the failing instruction */
+    EV_PKTMAX,  /* a packet pointer's fixed plus largest variable offset exceeds 65535 */
+};
+
+/* Kernel rejections bpfrt accepts on purpose (docs/verifier.md, "Differential test against the
+ * Linux kernel"): the harness's type (NULL: any), a substring of the kernel's reason ("": any),
+ * the evidence the log must show, and why the difference is deliberate. */
+static const struct {
+    const char *type, *reason;
+    int evidence;
+    const char *why;
+} kd_allow[] = {
+    {NULL, "misaligned stack access", EV_NONE,
+     "Linux requires naturally aligned stack accesses (for its spill tracking); bpfrt tracks stack "
+     "bytes one by one and refuses only misaligned pointer spills (RFC 9669 has no alignment "
+     "rule)"},
+    {"unspec", "program of this type cannot use helper", EV_NONE,
+     "bpfrt's unspec may call every helper (verifier.md 3.10); kprobe, its kernel stand-in here, "
+     "lacks the skb/xdp helpers (bpf_csum_diff)"},
+    {NULL, "offset is outside of the packet", EV_PKTLEN,
+     "bpfrt links data_end - data to the packet, so a bound on the length proves access "
+     "(verifier.md 3.6); Linux keeps no link"},
+    {NULL, "", EV_DIVMOD,
+     "Linux 6.18 gives div/mod results and shifts by a register no bounds (scalar()); bpfrt "
+     "bounds them (x % k < k, x >> [0,7] <= x), so values computed with them are proven in "
+     "bpfrt only"},
+    {NULL, "unbounded memory access", EV_PTRSUB,
+     "pointer minus a bounded variable: Linux loses the unsigned bound of the variable offset and "
+     "refuses; bpfrt checks off + var against the region for every value (verifier.md 3.7)"},
+    {NULL, "", EV_STKBYTE,
+     "bpfrt gives a narrow load from a spilled constant its bytes (verifier.md 3.4); Linux 6.18 "
+     "gives an unknown number when the load is not at the start of the slot"},
+    {NULL, "R0 !read_ok", EV_VOIDRET,
+     "bpf_tail_call returns an error when no tail call happens (the UAPI, and bpfrt's runtime); "
+     "Linux declares it void and marks r0 uninitialised (verifier.md 3.12)"},
+    {NULL, "offset is outside of the packet", EV_PKTMAX,
+     "Linux learns no range from a comparison when the pointer's largest variable offset plus "
+     "its fixed offset exceeds MAX_PACKET_OFF (65535); bpfrt bounds each offset by 65535 and "
+     "proves the bytes the comparison covers (64-bit arithmetic cannot wrap there; verifier.md "
+     "3.6)"},
+};
+
+enum { KD_BOTH_ACC, KD_BOTH_REJ, KD_KONLY, KD_BUDGET, KD_BONLY, KD_ERR, KD_NCLASS };
+static const char *const kd_name[KD_NCLASS] = {
+    "both accept",
+    "both reject",
+    "kernel-only accept (bpfrt imprecision or a stricter rule)",
+    "kernel-only accept, bpfrt's instruction budget ran out (bpfrt budget)",
+    "bpfrt-only accept (soundness question or documented difference)",
+    "could not be compared (setup error or bpfrt cannot check the program)",
+};
+
+struct kverdict {
+    bool accepted;
+    int err;          /* errno of a rejected load */
+    char reason[300]; /* the kernel's reason, or the setup error */
+};
+
+/* one kind of disagreement: the class and the rejecting side's reason without its numbers */
+struct kgroup {
+    int cls;
+    char key[100];
+    char reason[300]; /* the reason of the smallest program */
+    uint64_t count;
+    long idx;  /* the smallest program: its index in the run, */
+    size_t n;  /* and its slots */
+    int allow; /* bpfrt-only accepts: the kd_allow entry, or -1 */
+};
+
+static struct kgroup kgroups[512];
+static int nkgroups;
+static uint64_t kd_count[KD_NCLASS], kd_lost[KD_NCLASS]; /* lost: no group slot left */
+
+static char *k_log;    /* the log of the last load made with a log */
+static size_t k_logsz; /* its buffer size */
+
+static long k_bpf(int cmd, union bpf_attr *attr)
+{
+    return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* Whether the kernel lets us load programs: 0, or the errno of a trivial socket filter. */
+static int kernel_probe(void)
+{
+    struct bpf_insn in[2] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+                             {.code = BPF_JMP | BPF_EXIT}};
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+    a.insns = (uintptr_t)in;
+    a.insn_cnt = 2;
+    a.license = (uintptr_t) "GPL";
+    long fd = k_bpf(BPF_PROG_LOAD, &a);
+    if (fd < 0)
+        return errno;
+    close((int)fd);
+    return 0;
+}
+
+/* ---- kernel maps, created on first use and kept for the run ---- */
+
+struct kmap {
+    struct mdesc d;
+    int fd;
+};
+static struct kmap kmaps[2048];
+static int nkmaps;
+
+static bool kmap_same(const struct mdesc *a, const struct mdesc *b)
+{
+    if (a->type != b->type || a->ksz != b->ksz || a->vsz != b->vsz || a->max != b->max ||
+        a->flags != b->flags)
+        return false;
+    /* a read-only map is frozen with its contents, which the kernel's verifier reads */
+    return !(a->flags & BPF_F_RDONLY_PROG) || memcmp(a->init, b->init, sizeof(a->init)) == 0;
+}
+
+static void kmaps_close(void)
+{
+    for (int i = 0; i < nkmaps; i++)
+        close(kmaps[i].fd);
+    nkmaps = 0;
+}
+
+/* The fd of a kernel map like D (created the first time), or -1 with ERR set. */
+static int kmap_fd(const struct mdesc *d, char *err, size_t errlen)
+{
+    for (int i = 0; i < nkmaps; i++)
+        if (kmap_same(&kmaps[i].d, d))
+            return kmaps[i].fd;
+    if (nkmaps == (int)ARRAY_LEN(kmaps))
+        kmaps_close(); /* not reached with the generator's few shapes; keeps fds bounded */
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.map_type = d->type;
+    a.key_size = d->ksz;
+    a.value_size = d->vsz;
+    a.max_entries = d->max;
+    a.map_flags = d->flags;
+    long fd = k_bpf(BPF_MAP_CREATE, &a);
+    if (fd < 0) {
+        snprintf(err, errlen, "BPF_MAP_CREATE %s (%s %u %u %u flags %#x): %s", d->name,
+                 bpfrt_map_type_name(d->type), d->ksz, d->vsz, d->max, d->flags, strerror(errno));
+        return -1;
+    }
+    if (d->flags & BPF_F_RDONLY_PROG) {
+        /* fill entry 0 (the harness's read-only maps have one) and freeze: the kernel's
+         * verifier then reads loads at constant offsets from it, as bpfrt does */
+        uint32_t key = 0;
+        uint8_t val[sizeof(d->init)] = {0};
+        memcpy(val, d->init, d->vsz < sizeof(val) ? d->vsz : sizeof(val));
+        memset(&a, 0, sizeof(a));
+        a.map_fd = (uint32_t)fd;
+        a.key = (uintptr_t)&key;
+        a.value = (uintptr_t)val;
+        a.flags = BPF_ANY;
+        int rc = (int)k_bpf(BPF_MAP_UPDATE_ELEM, &a);
+        if (rc == 0) {
+            memset(&a, 0, sizeof(a));
+            a.map_fd = (uint32_t)fd;
+            rc = (int)k_bpf(BPF_MAP_FREEZE, &a);
+        }
+        if (rc != 0) {
+            snprintf(err, errlen, "filling and freezing %s: %s", d->name, strerror(errno));
+            close((int)fd);
+            return -1;
+        }
+    }
+    kmaps[nkmaps].d = *d;
+    kmaps[nkmaps++].fd = (int)fd;
+    return (int)fd;
+}
+
+/* ---- loading ---- */
+
+/* The kernel's reason in LOG: its last line before the statistics the kernel appends. */
+static void log_reason(const char *log, char *out, size_t len)
+{
+    const char *end = log + strlen(log);
+    out[0] = '\0';
+    while (end > log) {
+        while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        const char *start = end;
+        while (start > log && start[-1] != '\n')
+            start--;
+        size_t l = (size_t)(end - start);
+        if (l && strncmp(start, "processed ", 10) != 0 &&
+            strncmp(start, "verification time", 17) != 0 &&
+            strncmp(start, "stack depth", 11) != 0) {
+            snprintf(out, len, "%.*s", (int)(l < len - 1 ? l : len - 1), start);
+            return;
+        }
+        end = start;
+    }
+}
+
+static uint32_t kernel_version_code(void)
+{
+    struct utsname u;
+    unsigned a = 0, b = 0, c = 0;
+    if (uname(&u) == 0)
+        sscanf(u.release, "%u.%u.%u", &a, &b, &c);
+    return (a << 16) | (b << 8) | (c > 255 ? 255 : c);
+}
+
+/* Loads V (N slots, GP's maps and type) into the kernel, privileged, and closes it again.
+ * The first load has no log (fast); a rejected program is loaded again with a log
+ * (level 1, the buffer grown on ENOSPC) for the reason, which is then in k_log. WANT_LOG: load
+ * with a log even when accepted. Returns 0 with KV set, or -1 when the kernel maps cannot be
+ * made (KV->reason says why). */
+static int kernel_load(const struct gprog *gp, const struct bpfrt_insn *v, size_t n, bool want_log,
+                       struct kverdict *kv)
+{
+    memset(kv, 0, sizeof(*kv));
+    struct bpf_insn *in = xrealloc(NULL, (n ? n : 1) * sizeof(*in));
+    for (size_t i = 0; i < n; i++) {
+        in[i] = (struct bpf_insn){.code = v[i].code,
+                                  .dst_reg = v[i].dst_reg,
+                                  .src_reg = v[i].src_reg,
+                                  .off = v[i].off,
+                                  .imm = v[i].imm};
+        /* map references by index become the kernel maps' fds; the second slot keeps the
+         * value offset */
+        bool by_idx =
+            v[i].src_reg == BPF_PSEUDO_MAP_IDX || v[i].src_reg == BPF_PSEUDO_MAP_IDX_VALUE;
+        if (v[i].code == (BPF_LD | BPF_DW | BPF_IMM) && by_idx && v[i].imm >= 0 &&
+            v[i].imm < gp->nmaps) {
+            int fd = kmap_fd(&gp->maps[v[i].imm], kv->reason, sizeof(kv->reason));
+            if (fd < 0) {
+                free(in);
+                return -1;
+            }
+            in[i].src_reg =
+                v[i].src_reg == BPF_PSEUDO_MAP_IDX ? BPF_PSEUDO_MAP_FD : BPF_PSEUDO_MAP_VALUE;
+            in[i].imm = fd;
+        }
+        if (v[i].code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 < n) {
+            i++;
+            in[i] = (struct bpf_insn){.code = v[i].code,
+                                      .dst_reg = v[i].dst_reg,
+                                      .src_reg = v[i].src_reg,
+                                      .off = v[i].off,
+                                      .imm = v[i].imm};
+        }
+    }
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.prog_type = gp->pt->type == BPF_PROG_TYPE_UNSPEC ? BPF_PROG_TYPE_KPROBE : gp->pt->type;
+    a.expected_attach_type = gp->pt->attach;
+    a.insns = (uintptr_t)in;
+    a.insn_cnt = (uint32_t)n;
+    a.license = (uintptr_t) "GPL";
+    a.kern_version = kernel_version_code(); /* kprobe on kernels before 5.0 */
+    long fd = -1;
+    if (!want_log) {
+        fd = k_bpf(BPF_PROG_LOAD, &a);
+        kv->err = fd < 0 ? errno : 0;
+    }
+    if (want_log || fd < 0) {
+        /* with a log: the kernel's reason (ENOSPC: the log did not fit, bigger buffer) */
+        for (size_t sz = 1u << 20; sz <= (64u << 20); sz *= 4) {
+            if (k_logsz < sz) {
+                free(k_log);
+                k_log = xrealloc(NULL, sz);
+                k_logsz = sz;
+            }
+            k_log[0] = '\0';
+            a.log_level = 1;
+            a.log_buf = (uintptr_t)k_log;
+            a.log_size = (uint32_t)k_logsz;
+            fd = k_bpf(BPF_PROG_LOAD, &a);
+            int e = fd < 0 ? errno : 0;
+            k_log[k_logsz - 1] = '\0';
+            if (e != ENOSPC) {
+                if (want_log)
+                    kv->err = e;
+                break;
+            }
+        }
+        log_reason(k_log, kv->reason, sizeof(kv->reason));
+    }
+    kv->accepted = kv->err == 0;
+    if (fd >= 0)
+        close((int)fd);
+    if (!kv->accepted && !kv->reason[0])
+        snprintf(kv->reason, sizeof(kv->reason), "%s (no log)", strerror(kv->err));
+    free(in);
+    return 0;
+}
+
+/* ---- tally and report ---- */
+
+/* A register token at P ("r3", "w3"): its number, or -1. */
+static int log_reg(const char *p)
+{
+    if ((p[0] != 'r' && p[0] != 'w') || p[1] < '0' || p[1] > '9')
+        return -1;
+    int r = p[1] - '0';
+    if (p[2] >= '0' && p[2] <= '9')
+        r = r * 10 + p[2] - '0';
+    return r <= 10 ? r : -1;
+}
+
+/* Whether the kernel's log LOG shows evidence EV (see the enum) for its failure. */
+static bool kd_evidence(const char *log, int ev)
+{
+    enum { T_DIVMOD = 1, T_PTRSUB = 2, T_VOID = 4, T_STKBYTE = 8 };
+    uint8_t taint[11] = {0}, before[11] = {0}; /* before: ahead of the last instruction */
+    bool pktlen = false;
+    char last[200] = ""; /* the last instruction the kernel printed: the failing one */
+    for (const char *line = log; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        char buf[400];
+        snprintf(buf, sizeof(buf), "%.*s", (int)(len < sizeof(buf) - 1 ? len : sizeof(buf) - 1),
+                 line);
+        line += len + (nl != NULL);
+        /* "PC: (OP) INSN ; STATE" */
+        char *p = buf;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == buf || strncmp(p, ": (", 3) != 0 || !strchr(p, ')'))
+            continue;
+        char *insn = strchr(p, ')') + 2, *state = strstr(insn, " ; ");
+        if (state)
+            *state = '\0', state += 3;
+        for (size_t l = strlen(insn); l && insn[l - 1] == ' '; l--)
+            insn[l - 1] = '\0'; /* the padding before the state */
+        snprintf(last, sizeof(last), "%.*s", (int)sizeof(last) - 1, insn);
+        memcpy(before, taint, sizeof(taint));
+        if (strncmp(insn, "call ", 5) == 0) {
+            if (strncmp(insn, "call pc", 7) == 0)
+                continue; /* bpf-to-bpf: the callee's instructions follow */
+            memset(taint, 0, 6);
+            if (strstr(insn, "bpf_tail_call#"))
+                taint[0] = T_VOID;
+            continue;
+        }
+        int d = log_reg(insn);
+        if (d < 0)
+            continue;
+        char op[8] = "", rhs[64] = "";
+        if (sscanf(insn + (d >= 10 ? 3 : 2), " %7s %63s", op, rhs) < 2)
+            continue;
+        int src = log_reg(rhs) >= 0 && (rhs[2] == '\0' || rhs[3] == '\0') ? log_reg(rhs) : -1;
+        const char *tail = strrchr(insn, ' '), *cast = tail ? strrchr(tail, ')') : NULL;
+        if (src < 0 && rhs[0] != '*' && tail && !strcmp(op, "=")) {
+            /* "rD = le64 rS", "rD = (s8)rS", "rD = -rS": derived from rS */
+            const char *t = cast ? cast + 1 : tail + 1;
+            t += *t == '-'; /* "rD = -rD" */
+            if (log_reg(t) >= 0 && (t[2] == '\0' || t[3] == '\0'))
+                src = log_reg(t);
+        }
+        uint8_t ts = src >= 0 ? taint[src] : 0;
+        if (strcmp(op, "=") == 0)
+            taint[d] = ts;
+        else
+            taint[d] |= ts;
+        const char *base = strstr(insn, " *)(");
+        if (!strcmp(op, "=") && rhs[0] == '*' && strncmp(rhs, "*(u64", 5) != 0 && base && state) {
+            char want[32]; /* "rD = *(u8 *)(rB +off)" with rB on the stack */
+            snprintf(want, sizeof(want), "R%d=fp", log_reg(base + 4));
+            if (log_reg(base + 4) >= 0 && strstr(state, want))
+                taint[d] = T_STKBYTE;
+        }
+        bool shift = !strcmp(op, "<<=") || !strcmp(op, ">>=") || !strcmp(op, "s>>=");
+        if (!strcmp(op, "%=") || !strcmp(op, "/=") || !strcmp(op, "s%=") || !strcmp(op, "s/=") ||
+            (shift && src >= 0))
+            taint[d] |= T_DIVMOD;
+        if (!strcmp(op, "-=") && src >= 0 && state) {
+            char want[32];
+            snprintf(want, sizeof(want), "R%d=", d);
+            const char *v = strstr(state, want);
+            v = v ? v + strlen(want) : "";
+            if (!strncmp(v, "fp", 2) || !strncmp(v, "map_value(", 10) || !strncmp(v, "pkt(", 4))
+                taint[d] |= T_PTRSUB;
+            snprintf(want, sizeof(want), "R%d=pkt(", src);
+            if (strncmp(v, "scalar", 6) == 0 && strstr(state, want))
+                pktlen = true; /* data_end - data */
+        }
+    }
+    if (ev == EV_PKTLEN)
+        return pktlen;
+    if (ev == EV_PKTMAX) {
+        /* a packet pointer in some state of the log whose fixed offset plus largest variable
+         * offset exceeds 65535: "pkt(id=1,off=5,r=0,umax=65535,...)" */
+        for (const char *q = strstr(log, "=pkt("); q; q = strstr(q + 5, "=pkt(")) {
+            const char *end = strchr(q, ')'), *o = strstr(q, ",off="), *u = strstr(q, "umax");
+            if (!end || !u || u > end)
+                continue;
+            /* Linux prints equal bounds once: "smax=umax=smax32=umax32=0xffff" */
+            for (u += 4; *u == '=' && u[1] >= 'a' && u[1] <= 'z';)
+                u = strchr(u + 1, '=');
+            if (!u || *u != '=')
+                continue;
+            long long off = o && o < end ? strtoll(o + 5, NULL, 0) : 0;
+            if (off + strtoll(u + 1, NULL, 0) > 65535)
+                return true;
+        }
+        return false;
+    }
+    uint8_t want = ev == EV_DIVMOD    ? T_DIVMOD
+                   : ev == EV_PTRSUB  ? T_PTRSUB
+                   : ev == EV_VOIDRET ? T_VOID
+                                      : T_STKBYTE;
+    if (strncmp(last, "exit", 4) == 0)
+        return before[0] & want;
+    if (strncmp(last, "call ", 5) == 0) /* a helper: its arguments */
+        return (before[1] | before[2] | before[3] | before[4] | before[5]) & want;
+    for (const char *p = last; *p; p++)
+        if ((p == last || p[-1] == ' ' || p[-1] == '(') && log_reg(p) >= 0 &&
+            (before[log_reg(p)] & want))
+            return true;
+    return false;
+}
+
+/* The kd_allow entry that explains the kernel rejecting GP (reason KREASON, log LOG), or -1. */
+static int kd_allowed(const struct gprog *gp, const char *kreason, const char *log)
+{
+    for (int i = 0; i < (int)ARRAY_LEN(kd_allow); i++)
+        if ((!kd_allow[i].type || strcmp(kd_allow[i].type, gp->pt->name) == 0) &&
+            strstr(kreason, kd_allow[i].reason) &&
+            (kd_allow[i].evidence == EV_NONE || kd_evidence(log, kd_allow[i].evidence)))
+            return i;
+    return -1;
+}
+
+/* REASON with its numbers (decimal, hex, negative) replaced by '#', for grouping. */
+static void kd_normalize(const char *in, char *out, size_t len)
+{
+    size_t k = 0;
+    for (const char *p = in; *p && k + 1 < len; p++) {
+        bool neg = *p == '-' && p[1] >= '0' && p[1] <= '9';
+        if (neg || (*p >= '0' && *p <= '9')) {
+            p += neg;
+            if (p[0] == '0' && p[1] == 'x')
+                for (p += 2; p[1] && strchr("0123456789abcdef", p[1]); p++)
+                    ;
+            else
+                while (p[1] >= '0' && p[1] <= '9')
+                    p++;
+            out[k++] = '#';
+        } else {
+            out[k++] = *p;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* Counts program IDX (N slots) in class CLS; disagreements go to the group of REASON (and, for
+ * bpfrt-only accepts, of the kd_allow entry ALLOW that explains it, or -1). */
+static void kd_add(int cls, int allow, const char *reason, long idx, size_t n)
+{
+    kd_count[cls]++;
+    if (cls == KD_BOTH_ACC || cls == KD_BOTH_REJ)
+        return;
+    char key[100];
+    kd_normalize(reason, key, sizeof(key));
+    for (int i = 0; i < nkgroups; i++) {
+        struct kgroup *k = &kgroups[i];
+        if (k->cls == cls && k->allow == allow && strcmp(k->key, key) == 0) {
+            k->count++;
+            if (n < k->n) {
+                k->n = n;
+                k->idx = idx;
+                snprintf(k->reason, sizeof(k->reason), "%.*s", (int)sizeof(k->reason) - 1, reason);
+            }
+            return;
+        }
+    }
+    if (nkgroups == (int)ARRAY_LEN(kgroups)) {
+        kd_lost[cls]++;
+        return;
+    }
+    struct kgroup *k = &kgroups[nkgroups++];
+    k->cls = cls;
+    snprintf(k->key, sizeof(k->key), "%s", key);
+    snprintf(k->reason, sizeof(k->reason), "%.*s", (int)sizeof(k->reason) - 1, reason);
+    k->count = 1;
+    k->idx = idx;
+    k->n = n;
+    k->allow = allow;
+}
+
+/* The last MAXLINES lines of the kernel's log, indented. */
+static void print_log_tail(FILE *o, const char *log, int maxlines)
+{
+    const char *end = log + strlen(log);
+    while (end > log && end[-1] == '\n')
+        end--;
+    const char *p = end;
+    for (int nl = 0; p > log; p--)
+        if (p[-1] == '\n' && ++nl == maxlines)
+            break;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        int l = e ? (int)(e - p) : (int)(end - p);
+        fprintf(o, "      | %.*s\n", l, p);
+        p += l + 1;
+    }
+}
+
+static int kgroup_cmp(const void *a, const void *b)
+{
+    const struct kgroup *x = a, *y = b;
+    if (x->cls != y->cls)
+        return x->cls - y->cls;
+    if ((x->allow >= 0) != (y->allow >= 0))
+        return x->allow >= 0 ? 1 : -1; /* the unexplained first */
+    return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static void repro_args(char *out, size_t len, uint64_t seed, long idx, int type, bool kdiff)
+{
+    char t[40] = "", lim[40] = "";
+    if (type >= 0)
+        snprintf(t, sizeof(t), " --type %s", ptypes[type].name);
+    if (g_insn_limit != 25000)
+        snprintf(lim, sizeof(lim), " --insn-limit %llu", (unsigned long long)g_insn_limit);
+    snprintf(out, len, "test_soundness%s --seed 0x%llx --only %ld%s%s",
+             kdiff ? " --kernel-diff" : "", (unsigned long long)seed, idx, t, lim);
+}
+
+/* Prints the counts and every disagreement group with a reproducer. Returns the number of
+ * programs that fail the run: bpfrt-only accepts outside kd_allow, and programs that could not
+ * be compared. */
+static uint64_t kernel_diff_report(uint64_t seed, int type)
+{
+    qsort(kgroups, (size_t)nkgroups, sizeof(kgroups[0]), kgroup_cmp);
+    uint64_t bad = kd_lost[KD_BONLY] + kd_count[KD_ERR];
+    printf("\n==== kernel differential (bpfrt privileged vs the host kernel, root) ====\n");
+    for (int c = 0; c < KD_NCLASS; c++)
+        printf("%-75s %llu\n", kd_name[c], (unsigned long long)kd_count[c]);
+    struct bpfrt_verify_result *res = malloc(sizeof(*res));
+    for (int c = KD_KONLY; c < KD_NCLASS; c++) {
+        if (!kd_count[c])
+            continue;
+        printf("\n-- %s: %llu programs\n", kd_name[c], (unsigned long long)kd_count[c]);
+        if (kd_lost[c])
+            printf("   (%llu of them in groups not listed: too many groups)\n",
+                   (unsigned long long)kd_lost[c]);
+        for (int i = 0; i < nkgroups; i++) {
+            const struct kgroup *k = &kgroups[i];
+            if (k->cls != c)
+                continue;
+            if (c == KD_BONLY && k->allow < 0)
+                bad += k->count;
+            printf("\n  [%llu] %s: %s\n", (unsigned long long)k->count,
+                   c == KD_BONLY ? "kernel"
+                   : c == KD_ERR ? "error"
+                                 : "bpfrt",
+                   k->reason);
+            if (c == KD_BONLY)
+                printf("    %s%s\n", k->allow >= 0 ? "allowed: " : "",
+                       k->allow >= 0 ? kd_allow[k->allow].why
+                                     : "NOT a documented difference: fails the run");
+            char rep[200];
+            repro_args(rep, sizeof(rep), seed, k->idx, type, true);
+            printf("    reproduce: %s\n", rep);
+            struct gprog gp;
+            if (gen_program(mix64(seed, (uint64_t)k->idx), -1, type, &gp) != 0)
+                continue;
+            print_prog(stdout, &gp, gp.insns, gp.n);
+            if (c == KD_BONLY) {
+                struct kverdict kv;
+                if (kernel_load(&gp, gp.insns, gp.n, true, &kv) == 0) {
+                    printf("    kernel log (last lines):\n");
+                    print_log_tail(stdout, k_log, 12);
+                }
+            } else if (c != KD_ERR && verify(&gp, gp.insns, gp.n, false, res) == 1) {
+                printf("    bpfrt: %s\n", res->message);
+            }
+            free(gp.insns);
+        }
+    }
+    free(res);
+    return bad;
+}
+
 /* =========================================================================== main ========= */
 
 static double now_s(void)
@@ -4254,6 +4865,7 @@ struct opts {
     int runs;
     long only;
     bool accept_all, self, verbose, dump_rejected, dump_clean, minimize;
+    bool kdiff; /* --kernel-diff: compare with the host kernel's verifier */
     int type;
 };
 
@@ -4270,8 +4882,9 @@ static void report_failure(const struct opts *o, long idx, const struct gprog *g
                               : "privileged: accepted (unprivileged: rejected)",
            (unsigned long long)processed);
     printf("  injected mistakes: %s\n", gp->nbugs ? gp->bugs : "none");
-    printf("  reproduce: test_soundness --seed 0x%llx --only %ld\n", (unsigned long long)o->seed,
-           idx);
+    char rep[200];
+    repro_args(rep, sizeof(rep), o->seed, idx, o->type, false);
+    printf("  reproduce: %s\n", rep);
     print_input(stdout, gp, f->input);
     print_prog(stdout, gp, gp->insns, gp->n);
     if (o->minimize && f->kind != F_SETUP) {
@@ -4288,7 +4901,7 @@ static void report_failure(const struct opts *o, long idx, const struct gprog *g
 /* --case FILE: a program in the format the failures are printed in (test_verifier's .t format,
  * plus "# NAME contents (u32): ..." lines for read-only maps), verified and run. Returns 1 when
  * the verifier accepted it and it failed at run time. */
-static int run_case_file(const char *path, int runs, uint64_t seed)
+static int run_case_file(const char *path, int runs, uint64_t seed, bool kdiff)
 {
     size_t len;
     char *text = tl_read_file(path, &len);
@@ -4357,6 +4970,16 @@ static int run_case_file(const char *path, int runs, uint64_t seed)
     int ru = verify(&gp, gp.insns, gp.n, true, res);
     printf("%s: unprivileged: %s%s\n", path,
            ru == 0 ? "accepted" : "rejected: ", ru == 0 ? "" : res->message);
+    if (kdiff) {
+        struct kverdict kv;
+        if (kernel_load(&gp, gp.insns, gp.n, true, &kv) != 0)
+            printf("%s: kernel: cannot load: %s\n", path, kv.reason);
+        else {
+            printf("%s: kernel (root): %s%s\n", path,
+                   kv.accepted ? "accepted" : "rejected: ", kv.accepted ? "" : kv.reason);
+            print_log_tail(stdout, k_log, kv.accepted ? 3 : 30);
+        }
+    }
     struct failure f;
     bool failed = run_program(&gp, gp.insns, gp.n, ru == 0 || rp != 0 ? RUN_FULL : RUN_PRIV,
                               rp == 0 ? processed : 20000, runs, seed, &f);
@@ -4378,8 +5001,9 @@ static void usage(void)
                     "                      [--only K] [--type xdp|sched_cls|cgroup_skb|unspec]\n"
                     "                      [--insn-limit N (verifier, default 25000)]\n"
                     "                      [--accept-all] [--no-self-test] [--no-minimize] [-v]\n"
-                    "                      [--dump-rejected] [--dump-clean]\n"
-                    "       test_soundness --case FILE.t   (verify and run one program)\n");
+                    "                      [--dump-rejected] [--dump-clean] [--kernel-diff]\n"
+                    "       test_soundness --case FILE.t [--kernel-diff]  (verify and run one "
+                    "program)\n");
 }
 
 int main(int argc, char **argv)
@@ -4432,6 +5056,8 @@ int main(int argc, char **argv)
             o.dump_rejected = true;
         else if (!strcmp(a, "--dump-clean"))
             o.dump_clean = true;
+        else if (!strcmp(a, "--kernel-diff"))
+            o.kdiff = true;
         else {
             usage();
             return 2;
@@ -4453,8 +5079,17 @@ int main(int argc, char **argv)
     sigaction(SIGBUS, &sa, NULL);
     world_init(&g_worlds[0], 0);
     world_init(&g_worlds[1], 1);
+    if (o.kdiff) {
+        int e = kernel_probe();
+        if (e == EPERM || e == ENOSYS || e == EACCES) {
+            printf("kernel-diff: skipped: bpf() not permitted (%s)\n", strerror(e));
+            return 77;
+        }
+        if (!CHECK(e == 0, "kernel-diff: a trivial BPF_PROG_LOAD failed: %s", strerror(e)))
+            return tl_summary();
+    }
     if (case_file) {
-        CHECK(run_case_file(case_file, o.runs * 2, o.seed) == 0,
+        CHECK(run_case_file(case_file, o.runs * 2, o.seed, o.kdiff) == 0,
               "%s: accepted and failed at run time", case_file);
         return tl_summary();
     }
@@ -4465,9 +5100,10 @@ int main(int argc, char **argv)
     if (o.seconds > 0)
         snprintf(tlim, sizeof(tlim), "%.0f s", o.seconds);
     printf("bpfrt verifier soundness harness: seed 0x%llx, %s, %s, %d runs per accepted program, "
-           "verifier instruction limit %llu%s\n",
+           "verifier instruction limit %llu%s%s\n",
            (unsigned long long)o.seed, lim, tlim, o.runs, (unsigned long long)g_insn_limit,
-           o.accept_all ? ", --accept-all (verifier ignored)" : "");
+           o.accept_all ? ", --accept-all (verifier ignored)" : "",
+           o.kdiff ? ", compared with the host kernel's verifier" : "");
     double t0 = now_s();
     if (o.self)
         self_test(200, o.seed);
@@ -4529,6 +5165,29 @@ int main(int argc, char **argv)
         if (o.accept_all) {
             acc = true;
             mode = RUN_FULL;
+        }
+        if (o.kdiff) {
+            /* the kernel's verdict next to bpfrt's privileged one */
+            struct kverdict kv;
+            int kc = kernel_load(&gp, gp.insns, gp.n, o.only >= 0, &kv);
+            int cls = kc != 0 || rp < 0 ? KD_ERR
+                      : rp == 0         ? (kv.accepted ? KD_BOTH_ACC : KD_BONLY)
+                      : !kv.accepted    ? KD_BOTH_REJ
+                      : strncmp(reason_p, "the program is too complex", 26) == 0 ? KD_BUDGET
+                                                                                 : KD_KONLY;
+            char why[300];
+            snprintf(why, sizeof(why), "%s%.280s",
+                     kc != 0  ? "kernel setup: "
+                     : rp < 0 ? "bpfrt: "
+                              : "",
+                     kc != 0 || cls == KD_BONLY ? kv.reason : reason_p);
+            kd_add(cls, cls == KD_BONLY ? kd_allowed(&gp, kv.reason, k_log) : -1, why, idx, gp.n);
+            if (o.verbose)
+                printf("#%ld kernel: %s%s%s\n", idx, kc != 0 ? "cannot load: " : "",
+                       kc == 0 && kv.accepted ? "accepted" : "rejected: ",
+                       kc == 0 && kv.accepted ? "" : kv.reason);
+            if (o.only >= 0 && kc == 0)
+                print_log_tail(stdout, k_log, kv.accepted ? 3 : 30);
         }
         if (gp.nbugs == 0) {
             st.clean++;
@@ -4657,6 +5316,15 @@ int main(int argc, char **argv)
             printf("  %6llu  %s\n", (unsigned long long)cats[i].count, cats[i].reason);
     }
     free(res);
+    if (o.kdiff) {
+        uint64_t bad = kernel_diff_report(o.seed, o.type);
+        CHECK(bad == 0,
+              "kernel-diff: %llu programs accepted by bpfrt and rejected by the kernel for a "
+              "reason that is not a documented difference, or not comparable",
+              (unsigned long long)bad);
+        kmaps_close();
+        free(k_log);
+    }
     if (!o.accept_all) {
         CHECK(st.fails == 0, "%llu accepted programs failed at run time",
               (unsigned long long)st.fails);
